@@ -1,0 +1,41 @@
+using Waybill.Domain.Common;
+
+namespace Waybill.Domain.Orders;
+
+/// <summary>One recipient and one delivery method: product lines and one delivery-charge line.</summary>
+public sealed class DeliveryGroup
+{
+    private List<OrderLine> _lines = [];
+
+    private DeliveryGroup() { }
+
+    internal DeliveryGroup(string id, string reference, DeliveryMethod deliveryMethod, Address shippingAddress, int position)
+    {
+        Id = id;
+        Reference = reference;
+        DeliveryMethod = deliveryMethod;
+        ShippingAddress = shippingAddress;
+        Position = position;
+    }
+
+    public string Id { get; private set; } = "";
+    public string OrderId { get; private set; } = "";
+    public string Reference { get; private set; } = "";
+    public int Position { get; private set; }
+    public DeliveryMethod DeliveryMethod { get; private set; } = null!;
+    public Address ShippingAddress { get; private set; } = null!;
+
+    /// <summary>Product lines first, in request order, then the delivery-charge line.</summary>
+    public IReadOnlyList<OrderLine> Lines => _lines;
+
+    public IEnumerable<OrderLine> ProductLines => _lines.Where(l => l.Type == OrderLineType.Product);
+    public OrderLine DeliveryCharge => _lines.First(l => l.Type == OrderLineType.DeliveryCharge);
+
+    internal void Add(OrderLine line)
+    {
+        line.PlaceIn(Id, _lines.Count);
+        _lines.Add(line);
+    }
+
+    internal void SortLines() => _lines.Sort((a, b) => a.Position.CompareTo(b.Position));
+}

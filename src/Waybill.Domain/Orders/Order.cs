@@ -1,0 +1,204 @@
+using Waybill.Domain.Common;
+
+namespace Waybill.Domain.Orders;
+
+/// <summary>The managed order (Salesforce's "order summary"): what was captured, and everything that happened since.</summary>
+public sealed class Order
+{
+    private List<DeliveryGroup> _deliveryGroups = [];
+    private List<PaymentSummary> _payments = [];
+    private List<OrderAdjustment> _orderAdjustments = [];
+    private readonly List<OrderEvent> _events = [];
+
+    private Order() { }
+
+    public string Id { get; private set; } = "";
+    public string OrderNumber { get; private set; } = "";
+    public string Channel { get; private set; } = "";
+    public string ExternalReference { get; private set; } = "";
+    public OrderStatus Status { get; private set; }
+    /// <summary>Where release-hold returns to.</summary>
+    public OrderStatus? StatusBeforeHold { get; private set; }
+    public int Version { get; private set; }
+    public string CurrencyCode { get; private set; } = "";
+    public Taxation Taxation { get; private set; }
+    public DateTimeOffset OrderedAt { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset UpdatedAt { get; private set; }
+    public string CustomerId { get; private set; } = "";
+    public Address? BillingAddress { get; private set; }
+
+    public Currency Currency => Currency.Of(CurrencyCode);
+    public IReadOnlyList<DeliveryGroup> DeliveryGroups => _deliveryGroups;
+    public IReadOnlyList<PaymentSummary> Payments => _payments;
+    public IReadOnlyList<OrderAdjustment> OrderAdjustments => _orderAdjustments;
+    public IEnumerable<OrderLine> Lines => _deliveryGroups.SelectMany(g => g.Lines);
+    public IEnumerable<OrderLine> ProductLines => _deliveryGroups.SelectMany(g => g.ProductLines);
+
+    public OrderTotals Totals => OrderTotals.Of(Lines, Taxation);
+
+    public PaymentStatus PaymentStatus
+    {
+        get
+        {
+            if (_payments.Count == 0) return PaymentStatus.None;
+            var captured = _payments.Sum(p => p.CapturedAmount);
+            var refunded = _payments.Sum(p => p.RefundedAmount);
+            var net = captured - refunded;
+            if (refunded > 0) return net == 0 ? PaymentStatus.Refunded : PaymentStatus.PartiallyRefunded;
+            if (captured == 0) return PaymentStatus.Authorized;
+            return net >= Totals.GrandTotalAmount ? PaymentStatus.Paid : PaymentStatus.PartiallyPaid;
+        }
+    }
+
+    /// <summary>Events raised since the order was loaded, oldest first; the caller writes them to the outbox.</summary>
+    public IReadOnlyList<OrderEvent> Events => _events;
+
+    /// <summary>
+    /// Captures an order from a channel: checks the money rules, spreads order-level adjustments over the product
+    /// lines by the largest remainder method and computes every total. Throws <see cref="DomainValidationException"/>
+    /// naming the request field that breaks a rule.
+    /// </summary>
+    public static Order Capture(OrderDraft draft, string orderNumber, string customerId, IIdGenerator ids, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        ArgumentNullException.ThrowIfNull(ids);
+        var errors = new FieldErrors();
+        CaptureRules.Check(draft, errors);
+        errors.ThrowIfAny();
+
+        var order = new Order
+        {
+            Id = ids.NewId(),
+            OrderNumber = orderNumber,
+            Channel = draft.Channel,
+            ExternalReference = draft.ExternalReference,
+            Status = OrderStatus.Created,
+            Version = 1,
+            CurrencyCode = draft.Currency.Code,
+            Taxation = draft.Taxation,
+            OrderedAt = draft.OrderedAt,
+            CreatedAt = now,
+            UpdatedAt = now,
+            CustomerId = customerId,
+            BillingAddress = draft.BillingAddress,
+        };
+
+        for (var g = 0; g < draft.DeliveryGroups.Count; g++)
+        {
+            var groupDraft = draft.DeliveryGroups[g];
+            var group = new DeliveryGroup(ids.NewId(), groupDraft.Reference, groupDraft.DeliveryMethod, groupDraft.ShippingAddress, g);
+            foreach (var line in groupDraft.Lines)
+            {
+                group.Add(new OrderLine(
+                    ids.NewId(), line.Reference, OrderLineType.Product, line.Sku, line.Name, line.Quantity, line.UnitPrice,
+                    line.Adjustments.Select(a => new LineAdjustment(a.Reference, a.Description, a.Amount, AdjustmentSource.Line)),
+                    line.Taxes.Select(t => new LineTax(t.Name, t.Rate, t.Amount))));
+            }
+            var charge = groupDraft.DeliveryCharge;
+            group.Add(new OrderLine(
+                ids.NewId(), groupDraft.Reference + ":delivery", OrderLineType.DeliveryCharge, null,
+                "Delivery " + groupDraft.DeliveryMethod.Code, 1, charge.Amount,
+                charge.Adjustments.Select(a => new LineAdjustment(a.Reference, a.Description, a.Amount, AdjustmentSource.Line)),
+                charge.TaxAmount == 0 ? [] : [new LineTax("Delivery tax", null, charge.TaxAmount)]));
+            order._deliveryGroups.Add(group);
+        }
+
+        order.SpreadOrderAdjustments(draft.OrderAdjustments, errors);
+        errors.ThrowIfAny();
+
+        for (var p = 0; p < draft.Payments.Count; p++)
+            order._payments.Add(new PaymentSummary(ids.NewId(), draft.Payments[p], p));
+
+        order._events.Add(new OrderEvent(OrderEventTypes.Created, "capture", null, OrderStatus.Created, null));
+        return order;
+    }
+
+    public void Approve(DateTimeOffset now)
+    {
+        OrderTransitions.EnsureAllowed(OrderTransitions.Approve, Status);
+        var previous = Status;
+        StatusBeforeHold = null;
+        MoveTo(OrderStatus.Approved, now);
+        _events.Add(new OrderEvent(OrderEventTypes.Approved, OrderTransitions.Approve, previous, Status, null));
+        _events.Add(new OrderEvent(OrderEventTypes.StatusChanged, OrderTransitions.Approve, previous, Status, null));
+    }
+
+    public void Hold(string reason, DateTimeOffset now)
+    {
+        OrderTransitions.EnsureAllowed(OrderTransitions.Hold, Status);
+        var previous = Status;
+        StatusBeforeHold = previous;
+        MoveTo(OrderStatus.OnHold, now);
+        _events.Add(new OrderEvent(OrderEventTypes.Held, OrderTransitions.Hold, previous, Status, reason));
+        _events.Add(new OrderEvent(OrderEventTypes.StatusChanged, OrderTransitions.Hold, previous, Status, reason));
+    }
+
+    public void ReleaseHold(string? reason, DateTimeOffset now)
+    {
+        OrderTransitions.EnsureAllowed(OrderTransitions.ReleaseHold, Status);
+        var previous = Status;
+        var back = StatusBeforeHold ?? OrderStatus.Created;
+        StatusBeforeHold = null;
+        MoveTo(back, now);
+        _events.Add(new OrderEvent(OrderEventTypes.StatusChanged, OrderTransitions.ReleaseHold, previous, Status, reason));
+    }
+
+    /// <summary>True when <c>If-Match</c> named this version (or nothing).</summary>
+    public bool IsAtVersion(int? expected) => expected is null || expected == Version;
+
+    public void ClearEvents() => _events.Clear();
+
+    /// <summary>EF Core loads children unordered; the model's proration tie-breaks need request order back.</summary>
+    public void RestoreRequestOrder()
+    {
+        _deliveryGroups.Sort((a, b) => a.Position.CompareTo(b.Position));
+        foreach (var group in _deliveryGroups) group.SortLines();
+        _payments.Sort((a, b) => a.Position.CompareTo(b.Position));
+    }
+
+    private void MoveTo(OrderStatus status, DateTimeOffset now)
+    {
+        Status = status;
+        UpdatedAt = now;
+        Version++;
+    }
+
+    /// <summary>
+    /// Each order-level adjustment is spread over every product line (groups in request order, then lines) in
+    /// proportion to the line's amount after its own adjustments; the parts add up exactly to the adjustment.
+    /// </summary>
+    private void SpreadOrderAdjustments(IReadOnlyList<AdjustmentDraft> adjustments, FieldErrors errors)
+    {
+        var lines = ProductLines.ToList();
+        var currency = Currency.Of(CurrencyCode);
+        var weights = lines.Select(l => currency.ToMinor(l.AdjustedAmount)).ToArray();
+        var available = weights.Sum();
+        for (var i = 0; i < adjustments.Count; i++)
+        {
+            var adjustment = adjustments[i];
+            _orderAdjustments.Add(new OrderAdjustment(adjustment.Reference, adjustment.Description, adjustment.Amount));
+            var whole = currency.ToMinor(adjustment.Amount);
+            if (-whole > available)
+            {
+                errors.Add($"orderAdjustments[{i}].amount", "The adjustment is larger than the order's product lines after their own adjustments.");
+                continue;
+            }
+            available += whole;
+            var shares = Proration.Split(whole, weights);
+            for (var l = 0; l < lines.Count; l++)
+            {
+                if (shares[l] != 0)
+                    lines[l].AddOrderAdjustmentShare(new LineAdjustment(adjustment.Reference, adjustment.Description, currency.FromMinor(shares[l]), AdjustmentSource.OrderShare));
+            }
+        }
+
+        for (var l = 0; l < lines.Count; l++)
+        {
+            if (lines[l].AdjustedAmount < 0)
+                errors.Add("orderAdjustments", $"The order adjustments would take line '{lines[l].Reference}' below zero.");
+        }
+    }
+}
+
+public sealed record OrderAdjustment(string? Reference, string? Description, decimal Amount);

@@ -1,0 +1,102 @@
+using Waybill.Domain.Common;
+
+namespace Waybill.Domain.Orders;
+
+/// <summary>A product line or a delivery-charge line. Stored counters, derived quantities (domain.md "Order line quantities").</summary>
+public sealed class OrderLine
+{
+    private List<LineAdjustment> _adjustments = [];
+    private List<LineTax> _taxes = [];
+
+    private OrderLine() { }
+
+    internal OrderLine(
+        string id, string reference, OrderLineType type, string? sku, string name, int quantity, decimal unitPrice,
+        IEnumerable<LineAdjustment> adjustments, IEnumerable<LineTax> taxes)
+    {
+        Id = id;
+        Reference = reference;
+        Type = type;
+        Sku = sku;
+        Name = name;
+        QuantityOrdered = quantity;
+        UnitPrice = unitPrice;
+        LineAmount = unitPrice * quantity;
+        _adjustments = [.. adjustments];
+        _taxes = [.. taxes];
+    }
+
+    public string Id { get; private set; } = "";
+    public string DeliveryGroupId { get; private set; } = "";
+    public string Reference { get; private set; } = "";
+    public OrderLineType Type { get; private set; }
+    public string? Sku { get; private set; }
+    public string Name { get; private set; } = "";
+    /// <summary>Keeps lines in request order, which proration's tie-break depends on.</summary>
+    public int Position { get; private set; }
+
+    public int QuantityOrdered { get; private set; }
+    public int QuantityCanceled { get; private set; }
+    public int QuantityAllocated { get; private set; }
+    public int QuantityFulfilled { get; private set; }
+    public int QuantityReturnInitiated { get; private set; }
+    public int QuantityReturned { get; private set; }
+
+    public int QuantityNetOrdered => QuantityOrdered - QuantityCanceled;
+    public int QuantityAvailableToFulfill => QuantityOrdered - QuantityCanceled - QuantityAllocated;
+    public int QuantityAvailableToCancel => QuantityAvailableToFulfill;
+    public int QuantityAvailableToReturn => QuantityFulfilled - QuantityReturnInitiated;
+
+    public decimal UnitPrice { get; private set; }
+    public decimal LineAmount { get; private set; }
+    public decimal AdjustmentAmount => _adjustments.Sum(a => a.Amount);
+    public decimal AdjustedAmount => LineAmount + AdjustmentAmount;
+    public decimal TaxAmount => _taxes.Sum(t => t.Amount);
+
+    /// <summary>Under gross taxation the tax is already inside the adjusted amount, so it is not added twice.</summary>
+    public decimal TotalAmount(Taxation taxation) => taxation == Taxation.Gross ? AdjustedAmount : AdjustedAmount + TaxAmount;
+
+    public IReadOnlyList<LineAdjustment> Adjustments => _adjustments;
+    public IReadOnlyList<LineTax> Taxes => _taxes;
+
+    public OrderLineStatus Status
+    {
+        get
+        {
+            if (QuantityNetOrdered == 0) return OrderLineStatus.Canceled;
+            if (QuantityReturned > 0 && QuantityReturned == QuantityFulfilled && QuantityAvailableToFulfill == 0) return OrderLineStatus.Returned;
+            if (QuantityFulfilled == QuantityNetOrdered) return OrderLineStatus.Fulfilled;
+            if (QuantityFulfilled > 0) return OrderLineStatus.PartiallyFulfilled;
+            if (QuantityAllocated == QuantityNetOrdered) return OrderLineStatus.Allocated;
+            if (QuantityAllocated > 0) return OrderLineStatus.PartiallyAllocated;
+            return OrderLineStatus.Ordered;
+        }
+    }
+
+    /// <summary>True when the quantity invariants of domain.md hold.</summary>
+    public bool QuantitiesAreConsistent =>
+        QuantityCanceled >= 0 && QuantityAllocated >= 0 && QuantityFulfilled >= 0 && QuantityReturned >= 0 &&
+        QuantityCanceled + QuantityAllocated <= QuantityOrdered &&
+        QuantityFulfilled <= QuantityAllocated &&
+        QuantityReturned <= QuantityReturnInitiated && QuantityReturnInitiated <= QuantityFulfilled;
+
+    internal void PlaceIn(string deliveryGroupId, int position)
+    {
+        DeliveryGroupId = deliveryGroupId;
+        Position = position;
+    }
+
+    internal void AddOrderAdjustmentShare(LineAdjustment share) => _adjustments.Add(share);
+}
+
+/// <summary>A promotion on a line: its own, or its share of an order-level one.</summary>
+public sealed record LineAdjustment(string? Reference, string? Description, decimal Amount, AdjustmentSource Source);
+
+public enum AdjustmentSource
+{
+    Line,
+    /// <summary>This line's largest-remainder share of an order-level adjustment.</summary>
+    OrderShare,
+}
+
+public sealed record LineTax(string Name, decimal? Rate, decimal Amount);

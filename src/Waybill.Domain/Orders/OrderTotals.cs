@@ -1,0 +1,49 @@
+namespace Waybill.Domain.Orders;
+
+/// <summary>The order's figures, each the sum of its lines' (domain.md "Totals"). Negative numbers are discounts.</summary>
+public sealed record OrderTotals(
+    decimal ProductAmount,
+    decimal ProductAdjustmentAmount,
+    decimal ProductTaxAmount,
+    decimal DeliveryAmount,
+    decimal DeliveryAdjustmentAmount,
+    decimal DeliveryTaxAmount,
+    decimal TotalTaxAmount,
+    decimal GrandTotalAmount)
+{
+    public static OrderTotals Of(IEnumerable<OrderLine> lines, Taxation taxation)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        decimal product = 0, productAdjustment = 0, productTax = 0, delivery = 0, deliveryAdjustment = 0, deliveryTax = 0, grand = 0;
+        foreach (var line in lines)
+        {
+            if (line.Type == OrderLineType.Product)
+            {
+                product += line.LineAmount;
+                productAdjustment += line.AdjustmentAmount;
+                productTax += line.TaxAmount;
+            }
+            else
+            {
+                delivery += line.LineAmount;
+                deliveryAdjustment += line.AdjustmentAmount;
+                deliveryTax += line.TaxAmount;
+            }
+            grand += line.TotalAmount(taxation);
+        }
+        return new OrderTotals(product, productAdjustment, productTax, delivery, deliveryAdjustment, deliveryTax, productTax + deliveryTax, grand);
+    }
+
+    /// <summary>The figures by their API names, to compare with what a channel sent.</summary>
+    public IReadOnlyDictionary<string, decimal> ByName() => new Dictionary<string, decimal>(StringComparer.Ordinal)
+    {
+        ["productAmount"] = ProductAmount,
+        ["productAdjustmentAmount"] = ProductAdjustmentAmount,
+        ["productTaxAmount"] = ProductTaxAmount,
+        ["deliveryAmount"] = DeliveryAmount,
+        ["deliveryAdjustmentAmount"] = DeliveryAdjustmentAmount,
+        ["deliveryTaxAmount"] = DeliveryTaxAmount,
+        ["totalTaxAmount"] = TotalTaxAmount,
+        ["grandTotalAmount"] = GrandTotalAmount,
+    };
+}
