@@ -1,1 +1,63 @@
-Console.WriteLine("bench");
+using System.CommandLine;
+using Waybill.Bench.Capture;
+
+// Command-line parsing only; the work is in Capture/.
+
+var database = new Option<string>("--database")
+{
+    Description = "Database Waybill runs on: sqlite (a fresh file) or postgres (a fresh database; raw-SQL baseline included).",
+    Required = true,
+};
+database.AcceptOnlyFromAmong(CaptureOptions.Sqlite, CaptureOptions.Postgres);
+
+var clients = new Option<int>("--clients") { Description = "Concurrent clients (closed loop: each waits for its answer).", DefaultValueFactory = _ => 32 };
+var duration = new Option<int>("--duration") { Description = "Measured seconds.", DefaultValueFactory = _ => 30 };
+var warmup = new Option<int>("--warmup") { Description = "Warmup seconds before the measured window (not counted).", DefaultValueFactory = _ => 5 };
+var runs = new Option<int>("--runs") { Description = "Repeat the whole measurement K times and report the median of each figure.", DefaultValueFactory = _ => 1 };
+var server = new Option<string?>("--server") { Description = "Path to waybill.dll (default: the Release build in src/Waybill.Server, built if missing)." };
+var results = new Option<string?>("--results") { Description = "JSON results file (default: bench/out/capture-<database>-<timestamp>.json)." };
+var target = new Option<CaptureTarget>("--target")
+{
+    Description = "What to measure: both (default), waybill, or raw (the raw-SQL baseline alone, postgres only).",
+    DefaultValueFactory = _ => CaptureTarget.Both,
+};
+var seed = new Option<int>("--seed") { Description = "Seed of the generated order mix.", DefaultValueFactory = _ => 42 };
+
+foreach (var option in new[] { clients, duration, runs })
+{
+    option.Validators.Add(result =>
+    {
+        if (result.GetValueOrDefault<int>() < 1)
+        {
+            result.AddError($"{result.Option.Name} must be at least 1.");
+        }
+    });
+}
+
+warmup.Validators.Add(result =>
+{
+    if (result.GetValueOrDefault<int>() < 0)
+    {
+        result.AddError("--warmup must not be negative.");
+    }
+});
+
+var capture = new Command("capture", "Order capture throughput of Waybill, next to the raw-SQL limit measured in the same run.")
+{
+    database, clients, duration, warmup, runs, server, results, target, seed,
+};
+capture.SetAction((parseResult, cancellationToken) => CaptureCommand.RunAsync(
+    new CaptureOptions(
+        Database: parseResult.GetRequiredValue(database),
+        Clients: parseResult.GetValue(clients),
+        DurationSeconds: parseResult.GetValue(duration),
+        WarmupSeconds: parseResult.GetValue(warmup),
+        Runs: parseResult.GetValue(runs),
+        ServerDll: parseResult.GetValue(server),
+        ResultsPath: parseResult.GetValue(results),
+        Target: parseResult.GetValue(target),
+        Seed: parseResult.GetValue(seed)),
+    cancellationToken));
+
+var root = new RootCommand("Waybill benchmarks.") { capture };
+return await root.Parse(args).InvokeAsync();

@@ -1,3 +1,30 @@
-var builder = WebApplication.CreateBuilder(args);
+using Waybill.Server.Data;
+using Waybill.Server.Orders;
+using Waybill.Server.Platform;
+
+// `waybill migrate` applies the migrations and exits; anything else runs the server.
+var migrateOnly = args.FirstOrDefault() == "migrate";
+var builder = WebApplication.CreateBuilder(migrateOnly ? args[1..] : args);
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+    builder.WebHost.UseUrls("http://127.0.0.1:5080");
+
+builder.Services.AddPlatform(builder.Configuration);
+builder.Services.AddOrders();
+
 var app = builder.Build();
+
+if (migrateOnly)
+{
+    await DatabaseSetup.MigrateAsync(app.Services, CancellationToken.None);
+    Console.WriteLine($"Migrations applied ({DatabaseSettings.From(app.Configuration).Provider}).");
+    return;
+}
+
+app.UsePlatform();
+app.MapPlatform();
+app.MapOrders();
+
 app.Run();
+
+/// <summary>The entry point, visible to the HTTP tests' WebApplicationFactory.</summary>
+public partial class Program;

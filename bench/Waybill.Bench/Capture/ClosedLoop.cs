@@ -158,7 +158,7 @@ public static class ClosedLoop
             var now = Stopwatch.GetTimestamp();
             var count = Interlocked.Read(ref shared.Completed);
             var rate = (count - lastCount) / Stopwatch.GetElapsedTime(lastTime, now).TotalSeconds;
-            var phase = now < shared.MeasureStart ? "warmup" : "measure";
+            var phase = lastTime < shared.MeasureStart ? "warmup" : "measure"; // the phase the interval began in
             Console.WriteLine($"  {name,-8} {phase,-7} t={Stopwatch.GetElapsedTime(start, now).TotalSeconds,5:F0}s  {rate,9:F1} orders/s");
             lastCount = count;
             lastTime = now;

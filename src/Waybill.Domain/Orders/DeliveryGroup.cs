@@ -9,9 +9,10 @@ public sealed class DeliveryGroup
 
     private DeliveryGroup() { }
 
-    internal DeliveryGroup(string id, string reference, DeliveryMethod deliveryMethod, Address shippingAddress, int position)
+    internal DeliveryGroup(string id, string orderId, string reference, DeliveryMethod deliveryMethod, Address shippingAddress, int position)
     {
         Id = id;
+        OrderId = orderId;
         Reference = reference;
         DeliveryMethod = deliveryMethod;
         ShippingAddress = shippingAddress;
@@ -33,7 +34,7 @@ public sealed class DeliveryGroup
 
     internal void Add(OrderLine line)
     {
-        line.PlaceIn(Id, _lines.Count);
+        line.PlaceIn(OrderId, Id, _lines.Count);
         _lines.Add(line);
     }
 

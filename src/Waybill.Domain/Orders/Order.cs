@@ -87,7 +87,7 @@ public sealed class Order
         for (var g = 0; g < draft.DeliveryGroups.Count; g++)
         {
             var groupDraft = draft.DeliveryGroups[g];
-            var group = new DeliveryGroup(ids.NewId(), groupDraft.Reference, groupDraft.DeliveryMethod, groupDraft.ShippingAddress, g);
+            var group = new DeliveryGroup(ids.NewId(), order.Id, groupDraft.Reference, groupDraft.DeliveryMethod, groupDraft.ShippingAddress, g);
             foreach (var line in groupDraft.Lines)
             {
                 group.Add(new OrderLine(

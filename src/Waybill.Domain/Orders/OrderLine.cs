@@ -27,6 +27,7 @@ public sealed class OrderLine
     }
 
     public string Id { get; private set; } = "";
+    public string OrderId { get; private set; } = "";
     public string DeliveryGroupId { get; private set; } = "";
     public string Reference { get; private set; } = "";
     public OrderLineType Type { get; private set; }
@@ -80,8 +81,9 @@ public sealed class OrderLine
         QuantityFulfilled <= QuantityAllocated &&
         QuantityReturned <= QuantityReturnInitiated && QuantityReturnInitiated <= QuantityFulfilled;
 
-    internal void PlaceIn(string deliveryGroupId, int position)
+    internal void PlaceIn(string orderId, string deliveryGroupId, int position)
     {
+        OrderId = orderId;
         DeliveryGroupId = deliveryGroupId;
         Position = position;
     }

@@ -1,0 +1,279 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Waybill.Domain.Common;
+using Waybill.Domain.Orders;
+using Waybill.Server.Customers;
+using Waybill.Server.Data;
+using Waybill.Server.Platform;
+using Waybill.Server.Platform.ApiKeys;
+
+namespace Waybill.Server.Orders;
+
+/// <summary>
+/// <c>POST /api/v1/orders</c>: a channel hands over an order. Waybill checks it, matches the customer, computes every
+/// total, and keeps it as the managed order. The same channel + externalReference again answers the existing order.
+/// </summary>
+public static partial class CaptureOrder
+{
+    public sealed record Request(
+        string? Channel,
+        string? ExternalReference,
+        DateTimeOffset? OrderedAt,
+        string? Currency,
+        Taxation? Taxation,
+        CustomerInput? Customer,
+        AddressInput? BillingAddress,
+        List<DeliveryGroupInput?>? DeliveryGroups,
+        List<AdjustmentInput?>? OrderAdjustments,
+        List<PaymentInput?>? Payments,
+        Dictionary<string, decimal>? Totals);
+
+    public sealed record CustomerInput(string? ExternalId, string? Email, string? FirstName, string? LastName, string? Phone);
+
+    public sealed record AddressInput(string? Name, string? Line1, string? Line2, string? City, string? Region, string? PostalCode, string? Country, double? Latitude, double? Longitude);
+
+    public sealed record DeliveryGroupInput(string? Reference, DeliveryMethodInput? DeliveryMethod, AddressInput? ShippingAddress, DeliveryChargeInput? DeliveryCharge, List<LineInput?>? Lines);
+
+    public sealed record DeliveryMethodInput(string? Code, DeliveryMethodType? Type, string? LocationCode);
+
+    public sealed record DeliveryChargeInput(decimal? Amount, decimal? TaxAmount, List<AdjustmentInput?>? Adjustments);
+
+    public sealed record LineInput(string? Reference, string? Sku, string? Name, int? Quantity, decimal? UnitPrice, List<AdjustmentInput?>? Adjustments, List<TaxInput?>? Taxes);
+
+    public sealed record AdjustmentInput(string? Reference, string? Description, decimal? Amount);
+
+    public sealed record TaxInput(string? Name, decimal? Rate, decimal? Amount);
+
+    public sealed record PaymentInput(string? Method, string? Gateway, string? GatewayReference, decimal? AuthorizedAmount, decimal? CapturedAmount, DateTimeOffset? AuthorizationExpiresAt);
+
+    public static RouteHandlerBuilder MapCaptureOrder(this RouteGroupBuilder orders) => orders
+        .MapPost("/", Handle)
+        .RequireAuthorization(Policies.CaptureOrders)
+        .WithName("CaptureOrder")
+        .WithSummary("Capture an order from a sales channel");
+
+    public static async Task<Results<Created<OrderResponse>, Ok<OrderResponse>>> Handle(
+        Request request, WaybillDb db, CustomerDirectory customers, OrderNumbers orderNumbers, EventOutbox outbox,
+        AuditTrail audit, RequestCommit commit, IIdGenerator ids, IClock clock, HttpContext http, CancellationToken cancellationToken)
+    {
+        var draft = ToDraft(request);
+
+        // Two tries: a concurrent capture may create the same customer or the same order between our read and our write.
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = await OrderStore.FindResponseAsync(db, draft.Channel, draft.ExternalReference, cancellationToken);
+            if (existing is not null)
+            {
+                await commit.SaveAsync(200, existing, null, cancellationToken);
+                return TypedResults.Ok(existing);
+            }
+
+            var customer = await customers.MatchOrRegisterAsync(request.Customer!, cancellationToken);
+            var number = await orderNumbers.NextAsync(db, cancellationToken);
+            var order = Order.Capture(draft, number, customer.Id, ids, clock.UtcNow);
+            CheckChannelTotals(request.Totals, order.Totals);
+
+            db.Orders.Add(order);
+            var response = OrderResponse.From(order, customer);
+            OrderStore.RecordEvents(order, response, outbox, audit, http.User.Actor());
+            var location = $"/api/v1/orders/{order.Id}";
+            try
+            {
+                await commit.SaveAsync(201, response, location, cancellationToken);
+                return TypedResults.Created(location, response);
+            }
+            catch (DbUpdateException ex) when (attempt == 1 && (DbErrors.IsUniqueViolation(ex, "orders") || DbErrors.IsUniqueViolation(ex, "customers")))
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    /// <summary>When a channel sends its own totals, every one it sends must match Waybill's to the minor unit.</summary>
+    private static void CheckChannelTotals(Dictionary<string, decimal>? received, OrderTotals computed)
+    {
+        if (received is null || received.Count == 0) return;
+        var ours = computed.ByName();
+        var differences = received
+            .Where(r => ours[r.Key] != r.Value)
+            .ToDictionary(r => r.Key, r => new { computed = ours[r.Key], received = r.Value });
+        if (differences.Count == 0) return;
+        var problem = Problems.Create(422, "totals_mismatch", "The channel's totals differ from Waybill's.",
+            "Waybill computed " + string.Join(", ", differences.Select(d => $"{d.Key} {d.Value.computed} (received {d.Value.received})")) + ".");
+        problem.Extensions["differences"] = differences;
+        throw new ProblemException(problem);
+    }
+
+    /// <summary>Checks the request's shape (required fields, lengths, known codes) and turns it into the domain's draft.</summary>
+    public static OrderDraft ToDraft(Request request)
+    {
+        var errors = new FieldErrors();
+        var channel = Text(request.Channel, "channel", 64, errors);
+        var externalReference = Text(request.ExternalReference, "externalReference", 128, errors);
+        if (request.OrderedAt is null) errors.Add("orderedAt", "orderedAt is required (ISO 8601, e.g. 2026-11-20T18:03:11Z).");
+        if (request.Taxation is null) errors.Add("taxation", "taxation is required: net or gross.");
+        Currency? currency = null;
+        if (request.Currency is null) errors.Add("currency", "currency is required (ISO 4217, e.g. USD).");
+        else if (!Currency.TryFind(request.Currency, out currency)) errors.Add("currency", $"'{request.Currency}' is not an ISO 4217 currency code.");
+
+        if (request.Customer is null) errors.Add("customer", "customer is required.");
+        else
+        {
+            var email = Text(request.Customer.Email, "customer.email", 254, errors);
+            if (email.Length > 0 && !EmailShape().IsMatch(email)) errors.Add("customer.email", "customer.email is not an email address.");
+            Optional(request.Customer.ExternalId, "customer.externalId", 128, errors);
+            Optional(request.Customer.FirstName, "customer.firstName", 100, errors);
+            Optional(request.Customer.LastName, "customer.lastName", 100, errors);
+            Optional(request.Customer.Phone, "customer.phone", 40, errors);
+        }
+
+        var billing = Address(request.BillingAddress, "billingAddress", errors);
+
+        var groups = new List<DeliveryGroupDraft>();
+        if (request.DeliveryGroups is null || request.DeliveryGroups.Count == 0)
+            errors.Add("deliveryGroups", "An order needs at least one delivery group.");
+        else
+        {
+            for (var g = 0; g < request.DeliveryGroups.Count; g++)
+            {
+                var group = ToGroup(request.DeliveryGroups[g], $"deliveryGroups[{g}]", errors);
+                if (group is not null) groups.Add(group);
+            }
+        }
+
+        var orderAdjustments = Adjustments(request.OrderAdjustments, "orderAdjustments", errors);
+        var payments = new List<PaymentDraft>();
+        for (var p = 0; p < (request.Payments?.Count ?? 0); p++)
+        {
+            var payment = request.Payments![p];
+            var path = $"payments[{p}]";
+            if (payment is null) { errors.Add(path, "A payment cannot be null."); continue; }
+            var method = Text(payment.Method, $"{path}.method", 40, errors);
+            var gateway = Text(payment.Gateway, $"{path}.gateway", 40, errors);
+            Optional(payment.GatewayReference, $"{path}.gatewayReference", 200, errors);
+            var authorized = Amount(payment.AuthorizedAmount, $"{path}.authorizedAmount", errors);
+            payments.Add(new PaymentDraft(method, gateway, payment.GatewayReference, authorized, payment.CapturedAmount ?? 0m,
+                payment.AuthorizationExpiresAt?.ToUniversalTime()));
+        }
+
+        if (request.Totals is not null)
+        {
+            var names = new HashSet<string>(OrderTotals.Of([], Taxation.Net).ByName().Keys, StringComparer.Ordinal);
+            foreach (var name in request.Totals.Keys.Where(k => !names.Contains(k)))
+                errors.Add($"totals.{name}", $"'{name}' is not an order total. Known totals: {string.Join(", ", names)}.");
+        }
+
+        errors.ThrowIfAny();
+        return new OrderDraft(channel, externalReference, request.OrderedAt!.Value.ToUniversalTime(), currency!, request.Taxation!.Value,
+            billing, groups, orderAdjustments, payments);
+    }
+
+    private static DeliveryGroupDraft? ToGroup(DeliveryGroupInput? group, string path, FieldErrors errors)
+    {
+        if (group is null) { errors.Add(path, "A delivery group cannot be null."); return null; }
+        var reference = Text(group.Reference, $"{path}.reference", 64, errors);
+        DeliveryMethod? method = null;
+        if (group.DeliveryMethod is null) errors.Add($"{path}.deliveryMethod", "deliveryMethod is required.");
+        else
+        {
+            var code = Text(group.DeliveryMethod.Code, $"{path}.deliveryMethod.code", 64, errors);
+            if (group.DeliveryMethod.Type is null) errors.Add($"{path}.deliveryMethod.type", "deliveryMethod.type is required: ship, pickup or digital.");
+            if (group.DeliveryMethod.Type == DeliveryMethodType.Pickup && string.IsNullOrWhiteSpace(group.DeliveryMethod.LocationCode))
+                errors.Add($"{path}.deliveryMethod.locationCode", "A pickup delivery method names the location to pick up at.");
+            method = new DeliveryMethod(code, group.DeliveryMethod.Type ?? DeliveryMethodType.Ship, group.DeliveryMethod.LocationCode);
+        }
+        var address = Address(group.ShippingAddress, $"{path}.shippingAddress", errors);
+        var charge = new DeliveryChargeDraft(
+            Amount(group.DeliveryCharge?.Amount ?? 0m, $"{path}.deliveryCharge.amount", errors),
+            Amount(group.DeliveryCharge?.TaxAmount ?? 0m, $"{path}.deliveryCharge.taxAmount", errors),
+            Adjustments(group.DeliveryCharge?.Adjustments, $"{path}.deliveryCharge.adjustments", errors));
+
+        var lines = new List<LineDraft>();
+        if (group.Lines is null || group.Lines.Count == 0) errors.Add($"{path}.lines", "A delivery group needs at least one line.");
+        for (var l = 0; l < (group.Lines?.Count ?? 0); l++)
+        {
+            var line = group.Lines![l];
+            var lp = $"{path}.lines[{l}]";
+            if (line is null) { errors.Add(lp, "A line cannot be null."); continue; }
+            var lineReference = Text(line.Reference, $"{lp}.reference", 64, errors);
+            var sku = Text(line.Sku, $"{lp}.sku", 100, errors);
+            Optional(line.Name, $"{lp}.name", 200, errors);
+            if (line.Quantity is null) errors.Add($"{lp}.quantity", "quantity is required.");
+            else if (line.Quantity <= 0) errors.Add($"{lp}.quantity", "The quantity must be a whole number greater than zero.");
+            else if (line.Quantity > 1_000_000) errors.Add($"{lp}.quantity", "The quantity is limited to 1,000,000 a line.");
+            var unitPrice = Amount(line.UnitPrice, $"{lp}.unitPrice", errors);
+            if (unitPrice < 0) errors.Add($"{lp}.unitPrice", "The unit price must not be negative.");
+            var taxes = new List<TaxDraft>();
+            for (var t = 0; t < (line.Taxes?.Count ?? 0); t++)
+            {
+                var tax = line.Taxes![t];
+                var tp = $"{lp}.taxes[{t}]";
+                if (tax is null) { errors.Add(tp, "A tax cannot be null."); continue; }
+                taxes.Add(new TaxDraft(Text(tax.Name, $"{tp}.name", 100, errors), tax.Rate, Amount(tax.Amount, $"{tp}.amount", errors)));
+            }
+            lines.Add(new LineDraft(lineReference, sku, string.IsNullOrWhiteSpace(line.Name) ? sku : line.Name!, line.Quantity ?? 0, unitPrice,
+                Adjustments(line.Adjustments, $"{lp}.adjustments", errors), taxes));
+        }
+        return method is null || address is null ? null : new DeliveryGroupDraft(reference, method, address, charge, lines);
+    }
+
+    private static List<AdjustmentDraft> Adjustments(List<AdjustmentInput?>? adjustments, string path, FieldErrors errors)
+    {
+        var result = new List<AdjustmentDraft>();
+        for (var a = 0; a < (adjustments?.Count ?? 0); a++)
+        {
+            var adjustment = adjustments![a];
+            if (adjustment is null) { errors.Add($"{path}[{a}]", "An adjustment cannot be null."); continue; }
+            Optional(adjustment.Reference, $"{path}[{a}].reference", 100, errors);
+            Optional(adjustment.Description, $"{path}[{a}].description", 200, errors);
+            result.Add(new AdjustmentDraft(adjustment.Reference, adjustment.Description, Amount(adjustment.Amount, $"{path}[{a}].amount", errors)));
+        }
+        return result;
+    }
+
+    private static Address? Address(AddressInput? address, string path, FieldErrors errors)
+    {
+        if (address is null) { errors.Add(path, $"{path} is required."); return null; }
+        var name = Text(address.Name, $"{path}.name", 200, errors);
+        var line1 = Text(address.Line1, $"{path}.line1", 200, errors);
+        Optional(address.Line2, $"{path}.line2", 200, errors);
+        var city = Text(address.City, $"{path}.city", 100, errors);
+        Optional(address.Region, $"{path}.region", 100, errors);
+        var postalCode = Text(address.PostalCode, $"{path}.postalCode", 20, errors);
+        var country = Text(address.Country, $"{path}.country", 2, errors);
+        if (country.Length > 0 && !CountryShape().IsMatch(country)) errors.Add($"{path}.country", "country is an ISO 3166-1 alpha-2 code, e.g. US.");
+        if (address.Latitude is < -90 or > 90) errors.Add($"{path}.latitude", "latitude is between -90 and 90.");
+        if (address.Longitude is < -180 or > 180) errors.Add($"{path}.longitude", "longitude is between -180 and 180.");
+        return new Address(name, line1, address.Line2, city, address.Region, postalCode, country, address.Latitude, address.Longitude);
+    }
+
+    private const decimal LargestAmount = 1_000_000_000_000m;
+
+    private static decimal Amount(decimal? amount, string path, FieldErrors errors)
+    {
+        if (amount is null) { errors.Add(path, $"{LastSegment(path)} is required."); return 0m; }
+        if (Math.Abs(amount.Value) > LargestAmount) { errors.Add(path, "The amount is too large."); return 0m; }
+        return amount.Value;
+    }
+
+    private static string Text(string? value, string path, int maxLength, FieldErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(value)) { errors.Add(path, $"{LastSegment(path)} is required."); return ""; }
+        if (value.Length > maxLength) errors.Add(path, $"{LastSegment(path)} is at most {maxLength} characters.");
+        return value.Trim();
+    }
+
+    private static void Optional(string? value, string path, int maxLength, FieldErrors errors)
+    {
+        if (value is not null && value.Length > maxLength) errors.Add(path, $"{LastSegment(path)} is at most {maxLength} characters.");
+    }
+
+    private static string LastSegment(string path) => path[(path.LastIndexOf('.') + 1)..];
+
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    private static partial Regex EmailShape();
+
+    [GeneratedRegex("^[A-Z]{2}$")]
+    private static partial Regex CountryShape();
+}

@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Waybill.Server.Data;
+using Waybill.Server.Platform.ApiKeys;
+
+namespace Waybill.Server.Orders;
+
+/// <summary><c>GET /api/v1/orders/{id}</c>: the order with its lines, totals and payments.</summary>
+public static class GetOrder
+{
+    public static RouteHandlerBuilder MapGetOrder(this RouteGroupBuilder orders) => orders
+        .MapGet("/{id}", Handle)
+        .RequireAuthorization(Policies.ReadOrders)
+        .WithName("GetOrder");
+
+    public static async Task<Ok<OrderResponse>> Handle(string id, WaybillDb db, HttpContext http, CancellationToken cancellationToken)
+    {
+        var (order, customer) = await OrderStore.LoadAsync(db, id, cancellationToken);
+        http.Response.Headers.ETag = $"\"{order.Version}\"";
+        return TypedResults.Ok(OrderResponse.From(order, customer));
+    }
+}

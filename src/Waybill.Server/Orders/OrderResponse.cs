@@ -1,0 +1,104 @@
+using Waybill.Domain.Common;
+using Waybill.Domain.Customers;
+using Waybill.Domain.Orders;
+
+namespace Waybill.Server.Orders;
+
+/// <summary>The order as the API returns it (api.md "Orders"), and as events carry it.</summary>
+public sealed record OrderResponse(
+    string Id,
+    string OrderNumber,
+    string Channel,
+    string ExternalReference,
+    OrderStatus Status,
+    PaymentStatus PaymentStatus,
+    int Version,
+    string Currency,
+    Taxation Taxation,
+    DateTimeOffset OrderedAt,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    CustomerResponse Customer,
+    Address? BillingAddress,
+    TotalsResponse Totals,
+    IReadOnlyList<DeliveryGroupResponse> DeliveryGroups,
+    IReadOnlyList<OrderAdjustment> OrderAdjustments,
+    IReadOnlyList<PaymentResponse> Payments,
+    int ActiveProcessExceptionCount,
+    IReadOnlyList<object> FulfillmentOrders,
+    IReadOnlyList<object> Invoices,
+    IReadOnlyList<object> CreditMemos,
+    IReadOnlyList<object> ReturnOrders,
+    IReadOnlyList<object> ChangeOrders)
+{
+    public static OrderResponse From(Order order, Customer customer) => new(
+        order.Id,
+        order.OrderNumber,
+        order.Channel,
+        order.ExternalReference,
+        order.Status,
+        order.PaymentStatus,
+        order.Version,
+        order.CurrencyCode,
+        order.Taxation,
+        order.OrderedAt,
+        order.CreatedAt,
+        order.UpdatedAt,
+        CustomerResponse.From(customer),
+        order.BillingAddress,
+        TotalsResponse.From(order.Totals),
+        [.. order.DeliveryGroups.Select(g => DeliveryGroupResponse.From(g, order.Taxation))],
+        order.OrderAdjustments,
+        [.. order.Payments.Select(PaymentResponse.From)],
+        0,
+        [], [], [], [], []);
+}
+
+public sealed record CustomerResponse(string Id, string? ExternalId, string Email, string? FirstName, string? LastName, string? Phone)
+{
+    public static CustomerResponse From(Customer c) => new(c.Id, c.ExternalId, c.Email, c.FirstName, c.LastName, c.Phone);
+}
+
+public sealed record TotalsResponse(
+    decimal ProductAmount, decimal ProductAdjustmentAmount, decimal ProductTaxAmount,
+    decimal DeliveryAmount, decimal DeliveryAdjustmentAmount, decimal DeliveryTaxAmount,
+    decimal TotalTaxAmount, decimal GrandTotalAmount)
+{
+    public static TotalsResponse From(OrderTotals t) => new(
+        t.ProductAmount, t.ProductAdjustmentAmount, t.ProductTaxAmount,
+        t.DeliveryAmount, t.DeliveryAdjustmentAmount, t.DeliveryTaxAmount,
+        t.TotalTaxAmount, t.GrandTotalAmount);
+}
+
+public sealed record DeliveryGroupResponse(string Id, string Reference, DeliveryMethod DeliveryMethod, Address ShippingAddress, IReadOnlyList<OrderLineResponse> Lines)
+{
+    public static DeliveryGroupResponse From(DeliveryGroup g, Taxation taxation) =>
+        new(g.Id, g.Reference, g.DeliveryMethod, g.ShippingAddress, [.. g.Lines.Select(l => OrderLineResponse.From(l, taxation))]);
+}
+
+public sealed record OrderLineResponse(
+    string Id, string Reference, OrderLineType Type, string? Sku, string Name, OrderLineStatus Status,
+    int QuantityOrdered, int QuantityCanceled, int QuantityAllocated, int QuantityFulfilled,
+    int QuantityReturnInitiated, int QuantityReturned,
+    int QuantityAvailableToFulfill, int QuantityAvailableToCancel, int QuantityAvailableToReturn,
+    decimal UnitPrice, decimal LineAmount, decimal AdjustmentAmount, decimal AdjustedAmount, decimal TaxAmount, decimal TotalAmount,
+    IReadOnlyList<LineAdjustment> Adjustments, IReadOnlyList<LineTax> Taxes)
+{
+    public static OrderLineResponse From(OrderLine l, Taxation taxation) => new(
+        l.Id, l.Reference, l.Type, l.Sku, l.Name, l.Status,
+        l.QuantityOrdered, l.QuantityCanceled, l.QuantityAllocated, l.QuantityFulfilled,
+        l.QuantityReturnInitiated, l.QuantityReturned,
+        l.QuantityAvailableToFulfill, l.QuantityAvailableToCancel, l.QuantityAvailableToReturn,
+        l.UnitPrice, l.LineAmount, l.AdjustmentAmount, l.AdjustedAmount, l.TaxAmount, l.TotalAmount(taxation),
+        l.Adjustments, l.Taxes);
+}
+
+public sealed record PaymentResponse(
+    string Id, string Method, string Gateway, string? GatewayReference,
+    decimal AuthorizedAmount, decimal CapturedAmount, decimal RefundedAmount, decimal AvailableToCapture, decimal AvailableToRefund,
+    DateTimeOffset? AuthorizationExpiresAt)
+{
+    public static PaymentResponse From(PaymentSummary p) => new(
+        p.Id, p.Method, p.Gateway, p.GatewayReference, p.AuthorizedAmount, p.CapturedAmount, p.RefundedAmount,
+        p.AvailableToCapture, p.AvailableToRefund, p.AuthorizationExpiresAt);
+}

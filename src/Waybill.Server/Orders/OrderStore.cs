@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Waybill.Domain.Customers;
+using Waybill.Domain.Orders;
+using Waybill.Server.Data;
+using Waybill.Server.Platform;
+
+namespace Waybill.Server.Orders;
+
+/// <summary>Loading orders whole (groups, lines, payments) and in request order — the shape every order use case starts from.</summary>
+public static class OrderStore
+{
+    public static IQueryable<Order> Whole(this IQueryable<Order> orders) => orders
+        .Include(o => o.DeliveryGroups).ThenInclude(g => g.Lines)
+        .Include(o => o.Payments)
+        .AsSplitQuery();
+
+    public static async Task<(Order Order, Customer Customer)> LoadAsync(WaybillDb db, string id, CancellationToken cancellationToken)
+    {
+        var order = await db.Orders.Whole().FirstOrDefaultAsync(o => o.Id == id, cancellationToken)
+            ?? throw new ProblemException(Problems.NotFound("order", id));
+        order.RestoreRequestOrder();
+        var customer = await db.Customers.FirstAsync(c => c.Id == order.CustomerId, cancellationToken);
+        return (order, customer);
+    }
+
+    public static async Task<OrderResponse?> FindResponseAsync(WaybillDb db, string channel, string externalReference, CancellationToken cancellationToken)
+    {
+        var id = await db.Orders.AsNoTracking().Where(o => o.Channel == channel && o.ExternalReference == externalReference)
+            .Select(o => o.Id).FirstOrDefaultAsync(cancellationToken);
+        if (id is null) return null;
+        var (order, customer) = await LoadAsync(db, id, cancellationToken);
+        return OrderResponse.From(order, customer);
+    }
+
+    /// <summary>Writes the order's new events to the outbox and its history, each with the order as it is now.</summary>
+    public static void RecordEvents(Order order, OrderResponse response, EventOutbox outbox, AuditTrail audit, string actor)
+    {
+        foreach (var e in order.Events)
+        {
+            object data = e.Type == OrderEventTypes.StatusChanged
+                ? new OrderStatusChanged(response, e.PreviousStatus)
+                : response;
+            outbox.Add(e.Type, order.Id, data);
+            if (e.Type != OrderEventTypes.StatusChanged)
+            {
+                audit.Record("order", order.Id, e.Action, actor,
+                    e.PreviousStatus is { } from ? Domain.Common.StatusNames.Of(from) : null,
+                    Domain.Common.StatusNames.Of(e.Status), e.Reason);
+            }
+        }
+        order.ClearEvents();
+    }
+
+    /// <summary><c>If-Match: 3</c> (or <c>"3"</c>, <c>W/"3"</c>): a stale version is a 409, not a silent overwrite.</summary>
+    public static void CheckIfMatch(HttpRequest request, Order order)
+    {
+        var header = request.Headers.IfMatch.ToString();
+        if (string.IsNullOrWhiteSpace(header) || header == "*") return;
+        var raw = header.Trim();
+        if (raw.StartsWith("W/", StringComparison.Ordinal)) raw = raw[2..];
+        raw = raw.Trim('"');
+        if (!int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var expected))
+            throw new ProblemException(Problems.Validation("If-Match", "If-Match must name the resource's version, e.g. \"3\"."));
+        if (!order.IsAtVersion(expected)) throw new ProblemException(Problems.VersionConflict(order.Version, raw));
+    }
+}
+
+/// <summary>Data of <c>order.status_changed</c>: the order, plus where it came from.</summary>
+public sealed record OrderStatusChanged(
+    [property: System.Text.Json.Serialization.JsonIgnore] OrderResponse Order,
+    OrderStatus? PreviousStatus)
+{
+    // The order's fields sit at the top level of data, beside previousStatus.
+    [System.Text.Json.Serialization.JsonExtensionData]
+    public Dictionary<string, System.Text.Json.JsonElement> Fields { get; } =
+        System.Text.Json.JsonSerializer.SerializeToElement(Order, WaybillJson.Options).EnumerateObject()
+            .ToDictionary(p => p.Name, p => p.Value.Clone());
+}

@@ -1,0 +1,24 @@
+using Waybill.Server.Customers;
+
+namespace Waybill.Server.Orders;
+
+/// <summary>The Orders module's face: its services and its routes.</summary>
+public static class OrdersModule
+{
+    public static IServiceCollection AddOrders(this IServiceCollection services) => services
+        .AddScoped<CustomerDirectory>()
+        .AddScoped<OrderActions>();
+
+    public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder routes)
+    {
+        var orders = routes.MapGroup("/api/v1/orders").WithTags("Orders");
+        orders.MapCaptureOrder();
+        orders.MapListOrders();
+        orders.MapGetOrder();
+        orders.MapGetOrderHistory();
+        orders.MapApproveOrder();
+        orders.MapHoldOrder();
+        orders.MapReleaseHold();
+        return routes;
+    }
+}

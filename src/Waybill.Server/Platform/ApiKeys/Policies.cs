@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace Waybill.Server.Platform.ApiKeys;
+
+/// <summary>What each role may do (api.md "Auth"). Endpoints name a policy, never a role.</summary>
+public static class Policies
+{
+    public const string CaptureOrders = "capture-orders";
+    public const string ReadOrders = "read-orders";
+    public const string ActOnOrders = "act-on-orders";
+    public const string Read = "read";
+    public const string Admin = "admin";
+
+    public static AuthorizationBuilder AddWaybillPolicies(this AuthorizationBuilder builder) => builder
+        .AddPolicy(CaptureOrders, p => p.RequireRole(Names(Role.Storefront, Role.Agent, Role.Admin)))
+        .AddPolicy(ReadOrders, p => p.RequireRole(Names(Role.Viewer, Role.Storefront, Role.Agent, Role.Finance, Role.Admin)))
+        .AddPolicy(ActOnOrders, p => p.RequireRole(Names(Role.Agent, Role.Admin)))
+        .AddPolicy(Read, p => p.RequireRole(Names(Role.Viewer, Role.Agent, Role.Finance, Role.Admin)))
+        .AddPolicy(Admin, p => p.RequireRole(Names(Role.Admin)));
+
+    private static string[] Names(params Role[] roles) => Array.ConvertAll(roles, r => r.ToString());
+}

@@ -1,0 +1,116 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Waybill.Server.Data;
+using Waybill.Server.Platform.ApiKeys;
+
+namespace Waybill.Server.Platform;
+
+/// <summary>
+/// <c>Idempotency-Key</c> on POST (api.md "Idempotency"): checked before the endpoint runs. The same key and body
+/// replays the first response; the same key with another body is 422 <c>idempotency_key_reused</c>. The record is
+/// written by <see cref="RequestCommit"/> in the same transaction as the work, so the work is never done twice.
+/// Only successful responses are kept: a failed request changed nothing and may be retried with the same key.
+/// </summary>
+public static class Idempotency
+{
+    public const string Header = "Idempotency-Key";
+
+    public static IApplicationBuilder UseIdempotencyKeys(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.Headers.TryGetValue(Header, out var values))
+        {
+            await next(context);
+            return;
+        }
+        var key = values.ToString();
+        if (key.Length is 0 or > 255)
+        {
+            await Problems.Write(context, Problems.Validation(Header, "An idempotency key is 1 to 255 characters."));
+            return;
+        }
+
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        var body = buffer.ToArray();
+        var pending = new PendingIdempotency(context.User.KeyId(), context.Request.Path.Value ?? "", key, Hash(body));
+
+        if (await TryReplay(context, pending)) return;
+
+        context.Features.Set(pending);
+        context.Request.Body = new MemoryStream(body, writable: false);
+        try
+        {
+            await next(context);
+        }
+        catch (ConcurrentIdempotentRequestException)
+        {
+            // Another request with this key committed first: answer with its response.
+            context.Response.Clear();
+            if (!await TryReplay(context, pending)) throw;
+        }
+    });
+
+    private static async Task<bool> TryReplay(HttpContext context, PendingIdempotency pending)
+    {
+        var db = context.RequestServices.GetRequiredService<WaybillDb>();
+        var record = await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(
+            r => r.ApiKeyId == pending.ApiKeyId && r.Path == pending.Path && r.Key == pending.Key, context.RequestAborted);
+        if (record is null) return false;
+        if (record.RequestHash != pending.RequestHash)
+        {
+            await Problems.Write(context, Problems.Create(422, "idempotency_key_reused", "The idempotency key was used with another body.",
+                $"The key '{pending.Key}' was first used on {record.CreatedAt:u} with a different request body. Use a new key for a new request."));
+            return true;
+        }
+        context.Response.StatusCode = record.StatusCode;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        if (record.Location is not null) context.Response.Headers.Location = record.Location;
+        context.Response.Headers["Idempotent-Replayed"] = "true";
+        await context.Response.WriteAsync(record.Body, context.RequestAborted);
+        return true;
+    }
+
+    private static string Hash(byte[] body) => Convert.ToHexStringLower(SHA256.HashData(body));
+}
+
+public sealed record PendingIdempotency(string ApiKeyId, string Path, string Key, string RequestHash);
+
+public sealed class ConcurrentIdempotentRequestException() : Exception("A request with the same idempotency key committed first.");
+
+/// <summary>
+/// Saves a use case's changes together with its idempotency record (when the request carried a key): one
+/// transaction, so a retried request either sees the whole first result or none of it.
+/// </summary>
+public sealed class RequestCommit(WaybillDb db, IHttpContextAccessor http, IClock clock)
+{
+    public async Task SaveAsync<TBody>(int statusCode, TBody body, string? location, CancellationToken cancellationToken)
+    {
+        var pending = http.HttpContext?.Features.Get<PendingIdempotency>();
+        if (pending is not null)
+        {
+            db.IdempotencyRecords.Add(new IdempotencyRecord
+            {
+                ApiKeyId = pending.ApiKeyId,
+                Path = pending.Path,
+                Key = pending.Key,
+                RequestHash = pending.RequestHash,
+                StatusCode = statusCode,
+                Location = location,
+                Body = System.Text.Json.JsonSerializer.Serialize(body, WaybillJson.Options),
+                CreatedAt = clock.UtcNow,
+            });
+        }
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (pending is not null && DbErrors.IsUniqueViolation(ex, "idempotency_records"))
+        {
+            throw new ConcurrentIdempotentRequestException();
+        }
+    }
+
+    public Task SaveAsync(CancellationToken cancellationToken) => SaveAsync<object?>(200, null, null, cancellationToken);
+}
+

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Json;
+using Waybill.Domain.Common;
+using Waybill.Server.Data;
+using Waybill.Server.Platform.ApiKeys;
+
+namespace Waybill.Server.Platform;
+
+/// <summary>What every module stands on: auth, problems, idempotency, outbox, audit, clock and ids, health, docs.</summary>
+public static class PlatformModule
+{
+    public static IServiceCollection AddPlatform(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddWaybillDatabase(DatabaseSettings.From(configuration));
+        services.AddSingleton<IClock, SystemClock>();
+        services.AddSingleton<IIdGenerator, TimeOrderedIds>();
+        services.AddHttpContextAccessor();
+        services.AddScoped<RequestCommit>();
+        services.AddScoped<EventOutbox>();
+        services.AddScoped<AuditTrail>();
+        services.AddSingleton<ApiKeyCache>();
+
+        services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        services.AddAuthorizationBuilder().AddWaybillPolicies();
+
+        services.AddExceptionHandler<ExceptionMapping>();
+        services.AddProblemDetails();
+        services.Configure<JsonOptions>(o => WaybillJson.Configure(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = RequestLimits.ImportBodyLimit);
+        services.AddOpenApi();
+        services.AddHostedService<StartupTasks>();
+        return services;
+    }
+
+    public static WebApplication UsePlatform(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseRequestLimits();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseIdempotencyKeys();
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapPlatform(this IEndpointRouteBuilder routes)
+    {
+        routes.MapHealth();
+        routes.MapEventFeed();
+        routes.MapApiKeys();
+        routes.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(routes, "/docs").AllowAnonymous();
+        routes.Map("/api/{**rest}", () => Problems.Result(Problems.NotFound())).ExcludeFromDescription();
+        return routes;
+    }
+}
+
+/// <summary>Migrations, then the bootstrap key, before the server takes requests (hosted services start first).</summary>
+internal sealed class StartupTasks(IServiceProvider services, IConfiguration configuration) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await DatabaseSetup.MigrateAsync(services, cancellationToken);
+        await BootstrapKey.EnsureAsync(services, configuration, cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
