@@ -8,7 +8,7 @@ var builder = WebApplication.CreateBuilder(migrateOnly ? args[1..] : args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 
-builder.Services.AddPlatform(builder.Configuration);
+builder.Services.AddPlatform();
 builder.Services.AddOrders();
 
 var app = builder.Build();

@@ -17,6 +17,20 @@ public static class CaptureCommand
 
     public static async Task<int> RunAsync(CaptureOptions options, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await CaptureAsync(options, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C or SIGTERM: the server and databases were cleaned up on the way out; no results are written.
+            Console.Error.WriteLine("Cancelled.");
+            return 130;
+        }
+    }
+
+    private static async Task<int> CaptureAsync(CaptureOptions options, CancellationToken cancellationToken)
+    {
         var repoRoot = FindRepoRoot();
         var startedAt = DateTimeOffset.UtcNow;
 
@@ -163,12 +177,12 @@ public static class CaptureCommand
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new InvalidOperationException($"The server exited during the run. Its last output ({server.LogPath}):{Environment.NewLine}{server.Tail()}");
+                throw server.ExitedDuringRun();
             }
 
             if (server.Exited.IsCompleted)
             {
-                throw new InvalidOperationException($"The server exited during the run. Its last output ({server.LogPath}):{Environment.NewLine}{server.Tail()}");
+                throw server.ExitedDuringRun();
             }
 
             var memory = server.ReadMemory();
@@ -177,7 +191,7 @@ public static class CaptureCommand
         }
         finally
         {
-            if (keepWork)
+            if (keepWork && !cancellationToken.IsCancellationRequested)
             {
                 Console.Error.WriteLine($"  (kept {work.FullName} for inspection)");
             }

@@ -60,6 +60,9 @@ public static class ClosedLoop
             var tallies = await Task.WhenAll(workers);
             await progress;
 
+            // Workers stop quietly on cancellation; a cut-short window must not pass for a measurement.
+            cancellationToken.ThrowIfCancellationRequested();
+
             return Summarise(name, clients, duration, tallies, shared);
         }
         finally

@@ -97,7 +97,8 @@ public static class Report
         }
         else if (results.RunResults.Any(r => r.WaybillError is not null))
         {
-            Console.WriteLine($"{"Waybill (HTTP)",-18} failed: {results.RunResults.First(r => r.WaybillError is not null).WaybillError}");
+            var error = results.RunResults.First(r => r.WaybillError is not null).WaybillError!;
+            Console.WriteLine($"{"Waybill (HTTP)",-18} failed: {error.Split('\n')[0]}");
         }
 
         if (results.Raw is not null)

@@ -177,6 +177,11 @@ public sealed class ServerProcess : IAsyncDisposable
         return new ServerMemory(Math.Round(hwm / 1024.0, 1), Math.Round(sampled / 1024.0, 1));
     }
 
+    /// <summary>The error for a server that died while the load ran.</summary>
+    public InvalidOperationException ExitedDuringRun() => new(
+        $"The server exited with code {(process.HasExited ? process.ExitCode.ToString(CultureInfo.InvariantCulture) : "?")} during the run. "
+        + $"Its last output ({LogPath}):{Environment.NewLine}{Tail()}");
+
     /// <summary>The last lines the server printed, for error messages.</summary>
     public string Tail() => string.Join(Environment.NewLine, tail);
 

@@ -40,6 +40,11 @@ public sealed record Currency
 
     public decimal FromMinor(long minor) => decimal.Round(minor / MinorUnitFactor, MinorUnits);
 
+    /// <summary>The amount written with exactly the minor unit's decimals (50 → 50.00 in USD), as the API shows money.</summary>
+    public decimal Normalize(decimal amount) => decimal.Round(amount, MinorUnits, MidpointRounding.AwayFromZero) + ZeroAtScale;
+
+    private decimal ZeroAtScale => new(0, 0, 0, false, (byte)MinorUnits);
+
     /// <summary>Rounds a computed amount half away from zero to the minor unit.</summary>
     public decimal Round(decimal amount) => decimal.Round(amount, MinorUnits, MidpointRounding.AwayFromZero);
 

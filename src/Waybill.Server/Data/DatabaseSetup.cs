@@ -32,25 +32,24 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
 
 public static class DatabaseSetup
 {
-    public static IServiceCollection AddWaybillDatabase(this IServiceCollection services, DatabaseSettings settings)
+    /// <summary>
+    /// Registers both providers' context pools; the settings, read when first needed (after every configuration
+    /// source, test hosts' included, is in), decide which one <see cref="WaybillDb"/> resolves to.
+    /// </summary>
+    public static IServiceCollection AddWaybillDatabase(this IServiceCollection services)
     {
-        services.AddSingleton(settings);
+        services.AddSingleton(sp => DatabaseSettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<OrderNumbers>();
-        if (settings.Provider == DatabaseProvider.Postgres)
-        {
-            services.AddDbContextPool<PostgresWaybillDb>(o => o
-                .UseNpgsql(settings.ConnectionString, n => n.MigrationsHistoryTable("__ef_migrations_history"))
-                .UseSnakeCaseNamingConvention());
-            services.AddScoped<WaybillDb>(sp => sp.GetRequiredService<PostgresWaybillDb>());
-        }
-        else
-        {
-            services.AddDbContextPool<SqliteWaybillDb>(o => o
-                .UseSqlite(settings.ConnectionString, s => s.MigrationsHistoryTable("__ef_migrations_history"))
-                .UseSnakeCaseNamingConvention()
-                .AddInterceptors(new SqlitePragmas()));
-            services.AddScoped<WaybillDb>(sp => sp.GetRequiredService<SqliteWaybillDb>());
-        }
+        services.AddDbContextPool<PostgresWaybillDb>((sp, o) => o
+            .UseNpgsql(sp.GetRequiredService<DatabaseSettings>().ConnectionString, n => n.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention());
+        services.AddDbContextPool<SqliteWaybillDb>((sp, o) => o
+            .UseSqlite(sp.GetRequiredService<DatabaseSettings>().ConnectionString, s => s.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(new SqlitePragmas()));
+        services.AddScoped<WaybillDb>(sp => sp.GetRequiredService<DatabaseSettings>().Provider == DatabaseProvider.Postgres
+            ? sp.GetRequiredService<PostgresWaybillDb>()
+            : sp.GetRequiredService<SqliteWaybillDb>());
         return services;
     }
 

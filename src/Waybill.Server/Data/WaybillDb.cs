@@ -169,8 +169,8 @@ public sealed class SqliteWaybillDb(DbContextOptions<SqliteWaybillDb> options) :
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         base.ConfigureConventions(configurationBuilder);
-        // SQLite has no date type: store UTC ticks so ordering and range filters run in SQL.
-        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        // SQLite has no date type: store UTC ticks, exact and orderable, so ordering and range filters run in SQL.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
     }
 }
 
@@ -187,3 +187,8 @@ public sealed class PostgresWaybillDb(DbContextOptions<PostgresWaybillDb> option
         modelBuilder.HasSequence<long>("order_numbers").IncrementsBy(OrderNumbers.BlockSize);
     }
 }
+
+/// <summary>A timestamp as its UTC ticks (SQLite); every timestamp Waybill keeps is UTC.</summary>
+public sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+    v => v.UtcTicks,
+    v => new DateTimeOffset(v, TimeSpan.Zero));

@@ -23,7 +23,11 @@ public static class ListOrders
     {
         var page = PageRequest.Parse(limit, cursor);
         var query = db.Orders.AsNoTracking();
-        if (status is not null) query = query.Where(o => o.Status == ParseStatus(status));
+        if (status is not null)
+        {
+            var wanted = ParseStatus(status);
+            query = query.Where(o => o.Status == wanted);
+        }
         if (channel is not null) query = query.Where(o => o.Channel == channel);
         if (customerId is not null) query = query.Where(o => o.CustomerId == customerId);
         if (email is not null)

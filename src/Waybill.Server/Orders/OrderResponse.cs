@@ -31,7 +31,11 @@ public sealed record OrderResponse(
     IReadOnlyList<object> ReturnOrders,
     IReadOnlyList<object> ChangeOrders)
 {
-    public static OrderResponse From(Order order, Customer customer) => new(
+    public static OrderResponse From(Order order, Customer customer)
+    {
+        // Money goes out with exactly the currency's decimals, however the database handed it back.
+        var m = (Func<decimal, decimal>)order.Currency.Normalize;
+        return new(
         order.Id,
         order.OrderNumber,
         order.Channel,
@@ -46,12 +50,13 @@ public sealed record OrderResponse(
         order.UpdatedAt,
         CustomerResponse.From(customer),
         order.BillingAddress,
-        TotalsResponse.From(order.Totals),
-        [.. order.DeliveryGroups.Select(g => DeliveryGroupResponse.From(g, order.Taxation))],
-        order.OrderAdjustments,
-        [.. order.Payments.Select(PaymentResponse.From)],
+        TotalsResponse.From(order.Totals, m),
+        [.. order.DeliveryGroups.Select(g => DeliveryGroupResponse.From(g, order.Taxation, m))],
+        [.. order.OrderAdjustments.Select(a => a with { Amount = m(a.Amount) })],
+        [.. order.Payments.Select(p => PaymentResponse.From(p, m))],
         0,
         [], [], [], [], []);
+    }
 }
 
 public sealed record CustomerResponse(string Id, string? ExternalId, string Email, string? FirstName, string? LastName, string? Phone)
@@ -64,16 +69,16 @@ public sealed record TotalsResponse(
     decimal DeliveryAmount, decimal DeliveryAdjustmentAmount, decimal DeliveryTaxAmount,
     decimal TotalTaxAmount, decimal GrandTotalAmount)
 {
-    public static TotalsResponse From(OrderTotals t) => new(
-        t.ProductAmount, t.ProductAdjustmentAmount, t.ProductTaxAmount,
-        t.DeliveryAmount, t.DeliveryAdjustmentAmount, t.DeliveryTaxAmount,
-        t.TotalTaxAmount, t.GrandTotalAmount);
+    public static TotalsResponse From(OrderTotals t, Func<decimal, decimal> m) => new(
+        m(t.ProductAmount), m(t.ProductAdjustmentAmount), m(t.ProductTaxAmount),
+        m(t.DeliveryAmount), m(t.DeliveryAdjustmentAmount), m(t.DeliveryTaxAmount),
+        m(t.TotalTaxAmount), m(t.GrandTotalAmount));
 }
 
 public sealed record DeliveryGroupResponse(string Id, string Reference, DeliveryMethod DeliveryMethod, Address ShippingAddress, IReadOnlyList<OrderLineResponse> Lines)
 {
-    public static DeliveryGroupResponse From(DeliveryGroup g, Taxation taxation) =>
-        new(g.Id, g.Reference, g.DeliveryMethod, g.ShippingAddress, [.. g.Lines.Select(l => OrderLineResponse.From(l, taxation))]);
+    public static DeliveryGroupResponse From(DeliveryGroup g, Taxation taxation, Func<decimal, decimal> m) =>
+        new(g.Id, g.Reference, g.DeliveryMethod, g.ShippingAddress, [.. g.Lines.Select(l => OrderLineResponse.From(l, taxation, m))]);
 }
 
 public sealed record OrderLineResponse(
@@ -84,13 +89,14 @@ public sealed record OrderLineResponse(
     decimal UnitPrice, decimal LineAmount, decimal AdjustmentAmount, decimal AdjustedAmount, decimal TaxAmount, decimal TotalAmount,
     IReadOnlyList<LineAdjustment> Adjustments, IReadOnlyList<LineTax> Taxes)
 {
-    public static OrderLineResponse From(OrderLine l, Taxation taxation) => new(
+    public static OrderLineResponse From(OrderLine l, Taxation taxation, Func<decimal, decimal> m) => new(
         l.Id, l.Reference, l.Type, l.Sku, l.Name, l.Status,
         l.QuantityOrdered, l.QuantityCanceled, l.QuantityAllocated, l.QuantityFulfilled,
         l.QuantityReturnInitiated, l.QuantityReturned,
         l.QuantityAvailableToFulfill, l.QuantityAvailableToCancel, l.QuantityAvailableToReturn,
-        l.UnitPrice, l.LineAmount, l.AdjustmentAmount, l.AdjustedAmount, l.TaxAmount, l.TotalAmount(taxation),
-        l.Adjustments, l.Taxes);
+        m(l.UnitPrice), m(l.LineAmount), m(l.AdjustmentAmount), m(l.AdjustedAmount), m(l.TaxAmount), m(l.TotalAmount(taxation)),
+        [.. l.Adjustments.Select(a => a with { Amount = m(a.Amount) })],
+        [.. l.Taxes.Select(t => t with { Amount = m(t.Amount) })]);
 }
 
 public sealed record PaymentResponse(
@@ -98,7 +104,7 @@ public sealed record PaymentResponse(
     decimal AuthorizedAmount, decimal CapturedAmount, decimal RefundedAmount, decimal AvailableToCapture, decimal AvailableToRefund,
     DateTimeOffset? AuthorizationExpiresAt)
 {
-    public static PaymentResponse From(PaymentSummary p) => new(
-        p.Id, p.Method, p.Gateway, p.GatewayReference, p.AuthorizedAmount, p.CapturedAmount, p.RefundedAmount,
-        p.AvailableToCapture, p.AvailableToRefund, p.AuthorizationExpiresAt);
+    public static PaymentResponse From(PaymentSummary p, Func<decimal, decimal> m) => new(
+        p.Id, p.Method, p.Gateway, p.GatewayReference, m(p.AuthorizedAmount), m(p.CapturedAmount), m(p.RefundedAmount),
+        m(p.AvailableToCapture), m(p.AvailableToRefund), p.AuthorizationExpiresAt);
 }

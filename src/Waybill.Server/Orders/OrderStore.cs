@@ -41,7 +41,8 @@ public static class OrderStore
                 ? new OrderStatusChanged(response, e.PreviousStatus)
                 : response;
             outbox.Add(e.Type, order.Id, data);
-            if (e.Type != OrderEventTypes.StatusChanged)
+            // One history entry per change: the capture, and every status change (approve, hold, release-hold, …).
+            if (e.Type is OrderEventTypes.Created or OrderEventTypes.StatusChanged)
             {
                 audit.Record("order", order.Id, e.Action, actor,
                     e.PreviousStatus is { } from ? Domain.Common.StatusNames.Of(from) : null,

@@ -21,8 +21,26 @@ public sealed class SystemClock : IClock
     }
 }
 
-/// <summary>Time-ordered ids (UUID version 7, 32 hex digits): newest-first lists can page by id.</summary>
+/// <summary>
+/// Time-ordered ids: 48 bits of Unix milliseconds and a 16-bit counter (strictly increasing within this process), then
+/// 64 random bits; 32 hex digits. Newest-first lists page by id, and ids from several nodes do not collide.
+/// </summary>
 public sealed class TimeOrderedIds : IIdGenerator
 {
-    public string NewId() => Guid.CreateVersion7().ToString("N");
+    private long _last;
+
+    public string NewId()
+    {
+        var candidate = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 16;
+        long previous, next;
+        do
+        {
+            previous = Volatile.Read(ref _last);
+            next = Math.Max(candidate, previous + 1);
+        } while (Interlocked.CompareExchange(ref _last, next, previous) != previous);
+
+        Span<byte> random = stackalloc byte[8];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(random);
+        return next.ToString("x16", System.Globalization.CultureInfo.InvariantCulture) + Convert.ToHexStringLower(random);
+    }
 }

@@ -38,13 +38,14 @@ public sealed class ExceptionMapping(ILogger<ExceptionMapping> logger) : IExcept
         if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge) return Problems.PayloadTooLarge(RequestLimits.JsonBodyLimit);
         if (bad.InnerException is JsonException json)
         {
-            // The reader's own exceptions (a subclass) mean the text is not JSON; a plain JsonException means a value had the wrong type.
+            // The reader's own exceptions (a JsonException subclass, usually wrapped in one) mean the text is not JSON;
+            // a plain JsonException without one means a value had the wrong type.
             var field = JsonPath.ToField(json.Path);
-            if (json.GetType() != typeof(JsonException) || string.IsNullOrEmpty(field))
+            if (json.GetType() != typeof(JsonException) || json.InnerException is JsonException || string.IsNullOrEmpty(field))
                 return Problems.MalformedJson(Clean(json.Message));
             return Problems.Validation(field, "The value has the wrong type: " + Clean(json.Message));
         }
-        if (bad.Message.Contains("body was not provided", StringComparison.OrdinalIgnoreCase) ||
+        if (bad.Message.Contains("no body was provided", StringComparison.OrdinalIgnoreCase) ||
             bad.Message.Contains("Required parameter", StringComparison.OrdinalIgnoreCase))
             return Problems.Validation("body", "A JSON body is required.");
         if (bad.Message.Contains("Content-Type", StringComparison.OrdinalIgnoreCase) || bad.StatusCode == StatusCodes.Status415UnsupportedMediaType)

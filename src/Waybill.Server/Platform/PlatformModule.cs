@@ -9,9 +9,9 @@ namespace Waybill.Server.Platform;
 /// <summary>What every module stands on: auth, problems, idempotency, outbox, audit, clock and ids, health, docs.</summary>
 public static class PlatformModule
 {
-    public static IServiceCollection AddPlatform(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPlatform(this IServiceCollection services)
     {
-        services.AddWaybillDatabase(DatabaseSettings.From(configuration));
+        services.AddWaybillDatabase();
         services.AddSingleton<IClock, SystemClock>();
         services.AddSingleton<IIdGenerator, TimeOrderedIds>();
         services.AddHttpContextAccessor();

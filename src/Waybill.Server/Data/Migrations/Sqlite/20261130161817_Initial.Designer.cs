@@ -10,7 +10,7 @@ using Waybill.Server.Data;
 namespace Waybill.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteWaybillDb))]
-    [Migration("20261130161302_Initial")]
+    [Migration("20261130161817_Initial")]
     partial class Initial
     {
         /// <inheritdoc />

@@ -1,0 +1,92 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+using Waybill.Testing;
+
+namespace Waybill.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A real Waybill host (the whole pipeline, in memory over TestServer) on a real database: a fresh SQLite file or a
+/// fresh database on a throwaway PostgreSQL cluster. One per test class.
+/// </summary>
+public abstract class WaybillServer : IAsyncLifetime
+{
+    public const string AdminKey = "wb_test_admin_secret";
+    private WebApplicationFactory<Program>? _factory;
+
+    public abstract string Provider { get; }
+
+    protected abstract Task<string> CreateDatabaseAsync();
+
+    protected virtual Task DropDatabaseAsync() => Task.CompletedTask;
+
+    public async Task InitializeAsync()
+    {
+        var database = await CreateDatabaseAsync();
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("database", database);
+            web.UseSetting("WAYBILL_BOOTSTRAP_API_KEY", AdminKey);
+            web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        });
+        _ = _factory.Server;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null) await _factory.DisposeAsync();
+        await DropDatabaseAsync();
+    }
+
+    public IServiceProvider Services => _factory!.Services;
+
+    /// <summary>A client with the given key (the bootstrap admin key by default), or none.</summary>
+    public HttpClient Client(string? key = AdminKey)
+    {
+        var client = _factory!.CreateClient();
+        if (key is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>Issues a key with this role through the API and returns a client that uses it.</summary>
+    public async Task<HttpClient> ClientWithRole(string role, params string[] locations)
+    {
+        var response = await Client().PostAsJsonAsync("/api/v1/api-keys", new { name = $"{role} key", role, locations });
+        response.EnsureSuccessStatusCode();
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        return Client(body["secret"]!.GetValue<string>());
+    }
+}
+
+public sealed class SqliteServer : WaybillServer
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("waybill-test-").FullName;
+
+    public override string Provider => "sqlite";
+
+    protected override Task<string> CreateDatabaseAsync() => Task.FromResult(Path.Combine(_folder, "waybill.db"));
+
+    protected override Task DropDatabaseAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class PostgresServer : WaybillServer
+{
+    private static readonly Lazy<Task<ThrowawayPostgres>> Cluster = new(() => ThrowawayPostgres.StartAsync());
+    private static int _databases;
+
+    public override string Provider => "postgres";
+
+    protected override async Task<string> CreateDatabaseAsync()
+    {
+        var cluster = await Cluster.Value;
+        return await cluster.CreateDatabaseAsync($"waybill_test_{Environment.ProcessId}_{Interlocked.Increment(ref _databases)}");
+    }
+}
