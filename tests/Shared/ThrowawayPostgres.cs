@@ -7,6 +7,7 @@ using System.IO;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading;
@@ -47,13 +48,15 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
     private readonly string? _root;
     private readonly string? _externalConnectionString;
     private readonly Lock _gate = new();
+    private readonly Lock _stopGate = new();
     private readonly List<string> _createdDatabases = [];
     private readonly List<string> _issuedConnectionStrings = [];
     private readonly EventHandler? _processExitHandler;
+    private readonly List<PosixSignalRegistration> _signalRegistrations = [];
     private string _adminConnectionString = string.Empty;
     private int _port;
+    private bool _clusterStopped;
     private int _disposed;
-    private int _stopped;
 
     private ThrowawayPostgres(string externalConnectionString)
     {
@@ -67,6 +70,21 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
         _root = root;
         _processExitHandler = (_, _) => OnProcessExit();
         AppDomain.CurrentDomain.ProcessExit += _processExitHandler;
+
+        // .NET does not raise ProcessExit when SIGTERM or SIGHUP ends the process (a CI timeout, a closed terminal):
+        // stop the cluster then too, unless another handler already chose a graceful shutdown (which ends in
+        // ProcessExit). SIGINT is left alone so a Ctrl+C handler of the host app keeps its database.
+        foreach (var signal in new[] { PosixSignal.SIGTERM, PosixSignal.SIGHUP })
+        {
+            try
+            {
+                _signalRegistrations.Add(PosixSignalRegistration.Create(signal, OnTerminationSignal));
+            }
+            catch (PlatformNotSupportedException)
+            {
+                // Nothing to hook on this platform; ProcessExit and the stale-cluster sweep remain.
+            }
+        }
     }
 
     /// <summary>Connects to the <c>postgres</c> database as a superuser.</summary>
@@ -142,7 +160,9 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
         // Pooled connections to a database that is about to be dropped would be broken when handed out again.
-        NpgsqlConnection.ClearAllPools();
+        // Only that database's pool is cleared: other tests' pools in this process keep their idle connections.
+        var connectionString = ConnectionStringFor(database);
+        ClearPools([connectionString]);
 
         var connection = new NpgsqlConnection(AdminConnectionString);
         await using (connection.ConfigureAwait(false))
@@ -154,7 +174,6 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
                 .ConfigureAwait(false);
         }
 
-        var connectionString = ConnectionStringFor(database);
         lock (_gate)
         {
             if (!_createdDatabases.Contains(database))
@@ -189,19 +208,19 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
 
         if (_externalConnectionString is not null)
         {
-            await DropDatabasesAsync(databases).ConfigureAwait(false);
             ClearPools(connectionStrings);
+            await DropDatabasesAsync(databases).ConfigureAwait(false);
             return;
         }
 
         ClearPools(connectionStrings);
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(StopTimeoutSeconds + 15)))
-        {
-            await StopClusterAsync(timeout.Token).ConfigureAwait(false);
-        }
-
+        await StopClusterAsync().ConfigureAwait(false);
         TryDeleteFolder(_root!);
         AppDomain.CurrentDomain.ProcessExit -= _processExitHandler;
+        foreach (var registration in _signalRegistrations)
+        {
+            registration.Dispose();
+        }
     }
 
     private string ConnectionStringFor(string database)
@@ -241,7 +260,6 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
             return;
         }
 
-        NpgsqlConnection.ClearAllPools();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
         {
@@ -331,12 +349,12 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
             }
 
             // Whatever half-started must not linger before the next try.
-            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(StopTimeoutSeconds + 15)))
+            await StopClusterAsync().ConfigureAwait(false);
+            lock (_stopGate)
             {
-                await StopClusterAsync(timeout.Token).ConfigureAwait(false);
+                _clusterStopped = false;
             }
 
-            Volatile.Write(ref _stopped, 0);
             var log = ReadLog(logStart);
             if (attempt < StartAttempts && IsPortClash(log))
             {
@@ -405,42 +423,35 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
         return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
     }
 
-    private async Task StopClusterAsync(CancellationToken cancellationToken)
+    // Stopping is serialised: DisposeAsync, the process-exit hook and a signal may all try at once, and none of them
+    // may delete the folder while another is still stopping the server in it.
+    private Task StopClusterAsync() => Task.Run(StopCluster);
+
+    private void StopCluster()
     {
-        if (Interlocked.Exchange(ref _stopped, 1) != 0 || !Directory.Exists(DataDirectory))
+        lock (_stopGate)
         {
-            return;
-        }
+            if (_clusterStopped)
+            {
+                return;
+            }
 
-        try
-        {
-            await RunAsync(StopCommand(), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is Win32Exception or InvalidOperationException or OperationCanceledException)
-        {
-            // Fall through to killing the postmaster.
-        }
+            if (Directory.Exists(DataDirectory))
+            {
+                try
+                {
+                    Run(StopCommand(), TimeSpan.FromSeconds(StopTimeoutSeconds + 15));
+                }
+                catch (Exception exception) when (exception is Win32Exception or InvalidOperationException)
+                {
+                    // Fall through to killing the postmaster.
+                }
 
-        KillLeftoverPostmaster(DataDirectory);
-    }
+                KillLeftoverPostmaster(DataDirectory);
+            }
 
-    private void StopClusterSynchronously()
-    {
-        if (Interlocked.Exchange(ref _stopped, 1) != 0 || !Directory.Exists(DataDirectory))
-        {
-            return;
+            _clusterStopped = true;
         }
-
-        try
-        {
-            Run(StopCommand(), TimeSpan.FromSeconds(StopTimeoutSeconds + 15));
-        }
-        catch (Exception exception) when (exception is Win32Exception or InvalidOperationException)
-        {
-            // Fall through to killing the postmaster.
-        }
-
-        KillLeftoverPostmaster(DataDirectory);
     }
 
     private ProcessStartInfo StopCommand() =>
@@ -451,13 +462,16 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
 
     private void OnProcessExit()
     {
-        if (Volatile.Read(ref _stopped) != 0 && !Directory.Exists(_root))
-        {
-            return;
-        }
-
-        StopClusterSynchronously();
+        StopCluster();
         TryDeleteFolder(_root!);
+    }
+
+    private void OnTerminationSignal(PosixSignalContext context)
+    {
+        if (!context.Cancel)
+        {
+            OnProcessExit();
+        }
     }
 
     private static void KillLeftoverPostmaster(string dataDirectory)

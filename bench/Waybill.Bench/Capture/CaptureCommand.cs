@@ -173,7 +173,7 @@ public static class CaptureCommand
             {
                 phase = await ClosedLoop.RunAsync(
                     "waybill", options.Clients, TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.DurationSeconds),
-                    orders, sequence, driver.CreateClientAsync, serverGone.Token);
+                    orders, sequence, driver.CreateClientAsync, serverGone.Token, server.CpuTime);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

@@ -39,7 +39,8 @@ public static class ClosedLoop
         IReadOnlyList<GeneratedOrder> orders,
         OrderSequence sequence,
         Func<int, CancellationToken, Task<ICaptureClient>> createClient,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<TimeSpan>? targetCpuTime = null)
     {
         // Connect every client before the clock starts, so connection setup is not part of the warmup budget.
         var created = new ICaptureClient[clients];
@@ -57,13 +58,15 @@ public static class ClosedLoop
 
             var workers = created.Select(client => Task.Run(() => WorkAsync(client, shared, cancellationToken), cancellationToken)).ToArray();
             var progress = ReportProgressAsync(name, shared, start, Task.WhenAll(workers), cancellationToken);
+            var cpuAtStart = ReadCpuAtAsync(shared.MeasureStart, targetCpuTime, cancellationToken);
             var tallies = await Task.WhenAll(workers);
             await progress;
+            var cpu = CpuUse.Between(await cpuAtStart, CpuReading.Now(targetCpuTime));
 
             // Workers stop quietly on cancellation; a cut-short window must not pass for a measurement.
             cancellationToken.ThrowIfCancellationRequested();
 
-            return Summarise(name, clients, duration, tallies, shared);
+            return Summarise(name, clients, duration, tallies, shared, cpu);
         }
         finally
         {
@@ -168,7 +171,20 @@ public static class ClosedLoop
         }
     }
 
-    private static PhaseResult Summarise(string name, int clients, TimeSpan duration, Tally[] tallies, SharedState shared)
+    // CPU is read when the measured window opens and once the last worker is done (a request's length after
+    // it closes), so it covers the window, not the warmup.
+    private static async Task<CpuReading> ReadCpuAtAsync(long timestamp, Func<TimeSpan>? targetCpuTime, CancellationToken cancellationToken)
+    {
+        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), timestamp);
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+        }
+
+        return CpuReading.Now(targetCpuTime);
+    }
+
+    private static PhaseResult Summarise(string name, int clients, TimeSpan duration, Tally[] tallies, SharedState shared, CpuUse cpu)
     {
         var latency = new LongHistogram(HighestLatencyMicros, 3);
         var failures = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -201,6 +217,8 @@ public static class ClosedLoop
             ErrorsByKind: failures,
             WarmupOrders: warmupSuccesses,
             WarmupErrors: warmupFailures,
+            BenchCpuCores: cpu.BenchCores,
+            ServerCpuCores: cpu.TargetCores,
             ErrorSamples: shared.ErrorSamples.ToArray());
     }
 
@@ -251,4 +269,32 @@ public sealed record PhaseResult(
     IReadOnlyDictionary<string, long> ErrorsByKind,
     long WarmupOrders,
     long WarmupErrors,
+    double BenchCpuCores,
+    double? ServerCpuCores,
     IReadOnlyList<string> ErrorSamples);
+
+/// <summary>CPU time used so far by the bench process and, if known, by the system under test.</summary>
+internal readonly record struct CpuReading(long Timestamp, TimeSpan Bench, TimeSpan? Target)
+{
+    public static CpuReading Now(Func<TimeSpan>? targetCpuTime)
+    {
+        using var self = Process.GetCurrentProcess();
+        return new CpuReading(Stopwatch.GetTimestamp(), self.TotalProcessorTime, targetCpuTime?.Invoke());
+    }
+}
+
+/// <summary>Average cores busy between two readings: how much of the 2-core box each process took.</summary>
+internal readonly record struct CpuUse(double BenchCores, double? TargetCores)
+{
+    public static CpuUse Between(CpuReading start, CpuReading end)
+    {
+        var seconds = Stopwatch.GetElapsedTime(start.Timestamp, end.Timestamp).TotalSeconds;
+        if (seconds <= 0)
+        {
+            return new CpuUse(0, null);
+        }
+
+        double? target = start.Target is { } a && end.Target is { } b ? Math.Round((b - a).TotalSeconds / seconds, 2) : null;
+        return new CpuUse(Math.Round((end.Bench - start.Bench).TotalSeconds / seconds, 2), target);
+    }
+}

@@ -67,7 +67,7 @@ public static class Report
     {
         var runs = results.Runs == 1 ? "1 run" : $"{results.Runs} runs, medians";
         Console.WriteLine($"Capture: {results.Database}, {results.Clients} clients, {results.WarmupSeconds} s warmup + {results.DurationSeconds} s measured, {runs}");
-        Console.WriteLine($"{"",-18} {"orders/s",10} {"p50 ms",9} {"p95 ms",9} {"p99 ms",9} {"max ms",9} {"errors",8} {"peak RSS MB",12}");
+        Console.WriteLine($"{"",-18} {"orders/s",10} {"p50 ms",9} {"p95 ms",9} {"p99 ms",9} {"max ms",9} {"errors",8} {"peak RSS MB",12} {"server CPU",11} {"bench CPU",10}");
 
         if (results.Runs > 1)
         {
@@ -88,7 +88,7 @@ public static class Report
                 }
             }
 
-            Console.WriteLine(new string('-', 92));
+            Console.WriteLine(new string('-', 115));
         }
 
         if (results.Waybill is not null)
@@ -147,7 +147,8 @@ public static class Report
     }
 
     private static SummaryFigures Summarise(PhaseResult phase, ServerMemory? memory) => new(
-        phase.OrdersPerSecond, phase.P50Ms, phase.P95Ms, phase.P99Ms, phase.MaxMs, phase.Errors, memory?.PeakRssMb, memory?.MaxSampledRssMb);
+        phase.OrdersPerSecond, phase.P50Ms, phase.P95Ms, phase.P99Ms, phase.MaxMs, phase.Errors, memory?.PeakRssMb, memory?.MaxSampledRssMb,
+        phase.ServerCpuCores, phase.BenchCpuCores);
 
     private static SummaryFigures Median(IReadOnlyList<PhaseResult> phases, IReadOnlyList<ServerMemory>? memory) => new(
         Median(phases.Select(p => (double?)p.OrdersPerSecond)) ?? 0,
@@ -157,7 +158,9 @@ public static class Report
         Median(phases.Select(p => p.MaxMs)),
         Median(phases.Select(p => (double?)p.Errors)) ?? 0,
         memory is null ? null : Median(memory.Select(m => (double?)m.PeakRssMb)),
-        memory is null ? null : Median(memory.Select(m => (double?)m.MaxSampledRssMb)));
+        memory is null ? null : Median(memory.Select(m => (double?)m.MaxSampledRssMb)),
+        Median(phases.Select(p => p.ServerCpuCores)),
+        Median(phases.Select(p => (double?)p.BenchCpuCores)) ?? 0);
 
     private static double? Median(IEnumerable<double?> values)
     {
@@ -175,8 +178,10 @@ public static class Report
     {
         static string Ms(double? value) => value is { } v ? v.ToString("F2", CultureInfo.InvariantCulture) : "-";
         var rss = figures.PeakRssMb is { } peak ? peak.ToString("F1", CultureInfo.InvariantCulture) : "-";
+        var serverCpu = figures.ServerCpuCores is { } cores ? cores.ToString("F2", CultureInfo.InvariantCulture) : "-";
         Console.WriteLine(
-            $"{label,-18} {figures.OrdersPerSecond,10:F1} {Ms(figures.P50Ms),9} {Ms(figures.P95Ms),9} {Ms(figures.P99Ms),9} {Ms(figures.MaxMs),9} {figures.Errors,8:F0} {rss,12}");
+            $"{label,-18} {figures.OrdersPerSecond,10:F1} {Ms(figures.P50Ms),9} {Ms(figures.P95Ms),9} {Ms(figures.P99Ms),9} {Ms(figures.MaxMs),9} "
+            + $"{figures.Errors,8:F0} {rss,12} {serverCpu,11} {figures.BenchCpuCores,10:F2}");
     }
 
     private static void PrintErrorKinds(string label, PhaseResult? phase)
@@ -245,6 +250,8 @@ public sealed record SummaryFigures(
     double? MaxMs,
     double Errors,
     double? PeakRssMb,
-    double? MaxSampledRssMb);
+    double? MaxSampledRssMb,
+    double? ServerCpuCores,
+    double BenchCpuCores);
 
 public sealed record MachineInfo(int ProcessorCount, double MemoryGb, string Os, string Runtime);

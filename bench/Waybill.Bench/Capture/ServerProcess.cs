@@ -177,6 +177,20 @@ public sealed class ServerProcess : IAsyncDisposable
         return new ServerMemory(Math.Round(hwm / 1024.0, 1), Math.Round(sampled / 1024.0, 1));
     }
 
+    /// <summary>CPU time (user + system) the server has used so far; zero once it is gone.</summary>
+    public TimeSpan CpuTime()
+    {
+        try
+        {
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
+        catch (InvalidOperationException)
+        {
+            return TimeSpan.Zero;
+        }
+    }
+
     /// <summary>The error for a server that died while the load ran.</summary>
     public InvalidOperationException ExitedDuringRun() => new(
         $"The server exited with code {(process.HasExited ? process.ExitCode.ToString(CultureInfo.InvariantCulture) : "?")} during the run. "

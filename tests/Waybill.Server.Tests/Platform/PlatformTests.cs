@@ -84,7 +84,9 @@ public abstract class PlatformTests(WaybillServer server)
     [Fact]
     public async Task The_event_feed_pages_oldest_first_and_filters_by_type()
     {
-        for (var i = 0; i < 3; i++) await (await _admin.PostJson("/api/v1/orders", Api.WebOrder())).Expect(HttpStatusCode.Created);
+        string last = "";
+        for (var i = 0; i < 3; i++) last = (await (await _admin.PostJson("/api/v1/orders", Api.WebOrder())).Expect(HttpStatusCode.Created))["id"].Str();
+        await _admin.AllEvents($"&subject={last}", atLeast: 1);
         var all = await _admin.AllEvents();
         var paged = new List<JsonObject>();
         string? cursor = null;
