@@ -8,6 +8,10 @@ var builder = WebApplication.CreateBuilder(migrateOnly ? args[1..] : args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 
+// Quiet defaults wherever the process starts (appsettings.json and Logging__ settings still override them).
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+
 builder.Services.AddPlatform();
 builder.Services.AddOrders();
 
