@@ -21,12 +21,10 @@ public static class CaptureCommand
         {
             return await CaptureAsync(options, cancellationToken);
         }
-        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            Console.Error.WriteLine(e); // DEBUG-TEMP
             // Ctrl+C or SIGTERM: the server and databases were cleaned up on the way out; no results are written.
             Console.Error.WriteLine("Cancelled.");
-            Console.Error.WriteLine(Environment.StackTrace); // DEBUG-TEMP
             return 130;
         }
     }

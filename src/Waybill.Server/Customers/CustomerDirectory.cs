@@ -12,14 +12,15 @@ public sealed class CustomerDirectory(WaybillDb db, IIdGenerator ids, IClock clo
 {
     public async Task<Customer> MatchOrRegisterAsync(CaptureOrder.CustomerInput input, CancellationToken cancellationToken)
     {
-        Customer? customer = null;
-        if (!string.IsNullOrWhiteSpace(input.ExternalId))
-            customer = await db.Customers.FirstOrDefaultAsync(c => c.ExternalId == input.ExternalId, cancellationToken);
-        if (customer is null)
-        {
-            var key = Customer.KeyOf(input.Email!);
-            customer = await db.Customers.FirstOrDefaultAsync(c => c.EmailKey == key, cancellationToken);
-        }
+        // One query finds both candidates; the externalId match wins over the email match.
+        var key = Customer.KeyOf(input.Email!);
+        var externalId = string.IsNullOrWhiteSpace(input.ExternalId) ? null : input.ExternalId;
+        var candidates = await db.Customers
+            .Where(c => c.EmailKey == key || (externalId != null && c.ExternalId == externalId))
+            .Take(2)
+            .ToListAsync(cancellationToken);
+        var customer = candidates.FirstOrDefault(c => externalId is not null && c.ExternalId == externalId)
+            ?? candidates.FirstOrDefault(c => c.EmailKey == key);
         if (customer is not null) return customer;
 
         customer = Customer.Register(ids.NewId(), input.ExternalId, input.Email!, input.FirstName, input.LastName, input.Phone, clock.UtcNow);

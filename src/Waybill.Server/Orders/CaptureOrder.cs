@@ -59,16 +59,10 @@ public static partial class CaptureOrder
     {
         var draft = ToDraft(request);
 
-        // Two tries: a concurrent capture may create the same customer or the same order between our read and our write.
+        // Channels resend: the unique index on channel + externalReference finds a resend when the insert fails, which
+        // costs nothing on the common path. The same retry covers two first orders of one new customer racing.
         for (var attempt = 1; ; attempt++)
         {
-            var existing = await OrderStore.FindResponseAsync(db, draft.Channel, draft.ExternalReference, cancellationToken);
-            if (existing is not null)
-            {
-                await commit.SaveAsync(200, existing, null, cancellationToken);
-                return TypedResults.Ok(existing);
-            }
-
             var customer = await customers.MatchOrRegisterAsync(request.Customer!, cancellationToken);
             var number = await orderNumbers.NextAsync(db, cancellationToken);
             var order = Order.Capture(draft, number, customer.Id, ids, clock.UtcNow);
@@ -83,9 +77,15 @@ public static partial class CaptureOrder
                 await commit.SaveAsync(201, response, location, cancellationToken);
                 return TypedResults.Created(location, response);
             }
-            catch (DbUpdateException ex) when (attempt == 1 && (DbErrors.IsUniqueViolation(ex, "orders") || DbErrors.IsUniqueViolation(ex, "customers")))
+            catch (DbUpdateException ex) when (attempt <= 2 && (DbErrors.IsUniqueViolation(ex, "orders") || DbErrors.IsUniqueViolation(ex, "customers")))
             {
                 db.ChangeTracker.Clear();
+                var existing = await OrderStore.FindResponseAsync(db, draft.Channel, draft.ExternalReference, cancellationToken);
+                if (existing is not null)
+                {
+                    await commit.SaveAsync(200, existing, null, cancellationToken);
+                    return TypedResults.Ok(existing);
+                }
             }
         }
     }
