@@ -4,7 +4,9 @@ using Waybill.Server.Platform;
 
 // `waybill migrate` applies the migrations and exits; anything else runs the server.
 var migrateOnly = args.FirstOrDefault() == "migrate";
-var builder = WebApplication.CreateBuilder(migrateOnly ? args[1..] : args);
+// Configuration is read once: a file watcher on the working folder would otherwise wake on every write to waybill.db.
+string[] hostArgs = [.. migrateOnly ? args[1..] : args, "--hostBuilder:reloadConfigOnChange=false"];
+var builder = WebApplication.CreateBuilder(hostArgs);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 

@@ -21,12 +21,25 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         var value = configuration["database"] ?? configuration["WAYBILL_DATABASE"];
         if (string.IsNullOrWhiteSpace(value)) value = DefaultSqliteFile;
         if (value.Contains("Host=", StringComparison.OrdinalIgnoreCase))
-            return new DatabaseSettings(DatabaseProvider.Postgres, value);
+            return new DatabaseSettings(DatabaseProvider.Postgres, WithPostgresDefaults(value));
         var sqlite = value.Contains("Data Source=", StringComparison.OrdinalIgnoreCase)
             ? new SqliteConnectionStringBuilder(value)
             : new SqliteConnectionStringBuilder { DataSource = value };
         sqlite.DefaultTimeout = 30;
         return new DatabaseSettings(DatabaseProvider.Sqlite, sqlite.ToString());
+    }
+
+    /// <summary>
+    /// Waybill runs the same few statements all day: let Npgsql prepare them (PostgreSQL then skips parsing and
+    /// planning), and keep them across pooled connections — Waybill never changes session state, so there is
+    /// nothing to reset. A connection string that sets either option keeps its own value.
+    /// </summary>
+    private static string WithPostgresDefaults(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase)) builder.MaxAutoPrepare = 64;
+        if (!connectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase)) builder.NoResetOnClose = true;
+        return builder.ConnectionString;
     }
 }
 
@@ -41,17 +54,26 @@ public static class DatabaseSetup
         services.AddSingleton(sp => DatabaseSettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<OrderNumbers>();
         services.AddDbContextPool<PostgresWaybillDb>((sp, o) => o
-            .UseNpgsql(sp.GetRequiredService<DatabaseSettings>().ConnectionString, n => n.MigrationsHistoryTable("__ef_migrations_history"))
-            .UseSnakeCaseNamingConvention());
+            .UseNpgsql(sp.GetRequiredService<DatabaseSettings>().ConnectionString, n => n.MigrationsHistoryTable("__ef_migrations_history").MaxBatchSize(1000))
+            .UseSnakeCaseNamingConvention()
+            .ConfigureWarnings(ExpectedFailuresAreNotErrors));
         services.AddDbContextPool<SqliteWaybillDb>((sp, o) => o
             .UseSqlite(sp.GetRequiredService<DatabaseSettings>().ConnectionString, s => s.MigrationsHistoryTable("__ef_migrations_history"))
             .UseSnakeCaseNamingConvention()
+            .ConfigureWarnings(ExpectedFailuresAreNotErrors)
             .AddInterceptors(new SqlitePragmas()));
         services.AddScoped<WaybillDb>(sp => sp.GetRequiredService<DatabaseSettings>().Provider == DatabaseProvider.Postgres
             ? sp.GetRequiredService<PostgresWaybillDb>()
             : sp.GetRequiredService<SqliteWaybillDb>());
         return services;
     }
+
+    /// <summary>
+    /// A unique-index conflict is how Waybill finds a resent order or a concurrent twin, so a failed save is not an error
+    /// by itself; handlers decide, and anything unexpected is logged once by the exception mapping.
+    /// </summary>
+    private static void ExpectedFailuresAreNotErrors(WarningsConfigurationBuilder warnings) => warnings
+        .Log((CoreEventId.SaveChangesFailed, LogLevel.Debug), (RelationalEventId.CommandError, LogLevel.Debug));
 
     /// <summary>Applies this provider's migrations (at start, and by <c>waybill migrate</c>).</summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)

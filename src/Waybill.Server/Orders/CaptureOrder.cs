@@ -50,6 +50,7 @@ public static partial class CaptureOrder
     public static RouteHandlerBuilder MapCaptureOrder(this RouteGroupBuilder orders) => orders
         .MapPost("/", Handle)
         .RequireAuthorization(Policies.CaptureOrders)
+        .WithMetadata(new IdempotencyCheckedAtCommit())
         .WithName("CaptureOrder")
         .WithSummary("Capture an order from a sales channel");
 
@@ -74,7 +75,7 @@ public static partial class CaptureOrder
             var location = $"/api/v1/orders/{order.Id}";
             try
             {
-                await commit.SaveAsync(201, response, location, cancellationToken);
+                await commit.SaveAsync(201, response, location, cancellationToken, insertsOnly: true);
                 return TypedResults.Created(location, response);
             }
             catch (DbUpdateException ex) when (attempt <= 2 && (DbErrors.IsUniqueViolation(ex, "orders") || DbErrors.IsUniqueViolation(ex, "customers")))
@@ -133,6 +134,10 @@ public static partial class CaptureOrder
         var groups = new List<DeliveryGroupDraft>();
         if (request.DeliveryGroups is null || request.DeliveryGroups.Count == 0)
             errors.Add("deliveryGroups", "An order needs at least one delivery group.");
+        else if (request.DeliveryGroups.Count > MaxDeliveryGroups)
+            errors.Add("deliveryGroups", $"An order has at most {MaxDeliveryGroups} delivery groups.");
+        else if (request.DeliveryGroups.Sum(g => g?.Lines?.Count ?? 0) > MaxLines)
+            errors.Add("deliveryGroups", $"An order has at most {MaxLines} lines in all.");
         else
         {
             for (var g = 0; g < request.DeliveryGroups.Count; g++)
@@ -144,6 +149,7 @@ public static partial class CaptureOrder
 
         var orderAdjustments = Adjustments(request.OrderAdjustments, "orderAdjustments", errors);
         var payments = new List<PaymentDraft>();
+        if (request.Payments?.Count > MaxPayments) errors.Add("payments", $"An order has at most {MaxPayments} payments.");
         for (var p = 0; p < (request.Payments?.Count ?? 0); p++)
         {
             var payment = request.Payments![p];
@@ -249,6 +255,11 @@ public static partial class CaptureOrder
     }
 
     private const decimal LargestAmount = 1_000_000_000_000m;
+
+    // Bounds that keep one capture one database batch (and a response a client can read).
+    public const int MaxDeliveryGroups = 50;
+    public const int MaxLines = 500;
+    public const int MaxPayments = 20;
 
     private static decimal Amount(decimal? amount, string path, FieldErrors errors)
     {

@@ -157,6 +157,26 @@ public abstract class CaptureBadInputTests(WaybillServer server)
         await (await _admin.PostJson("/api/v1/orders", Api.WebOrder(), key)).ExpectProblem(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
         Assert.Equal(before, await _admin.OrderCount());
     }
+
+    [Fact]
+    public async Task A_reused_key_is_reported_before_the_new_bodys_own_errors()
+    {
+        var key = Guid.NewGuid().ToString();
+        await (await _admin.PostJson("/api/v1/orders", Api.WebOrder(), key)).Expect(HttpStatusCode.Created);
+        var invalid = Api.WebOrder();
+        invalid.Remove("currency");
+        await (await _admin.PostJson("/api/v1/orders", invalid, key)).ExpectProblem(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+    }
+
+    [Fact]
+    public async Task A_failed_request_keeps_no_record_so_its_key_can_be_used_again()
+    {
+        var key = Guid.NewGuid().ToString();
+        var invalid = Api.WebOrder();
+        invalid.Remove("currency");
+        await (await _admin.PostJson("/api/v1/orders", invalid, key)).ExpectFieldError("currency");
+        await (await _admin.PostJson("/api/v1/orders", Api.WebOrder(), key)).Expect(HttpStatusCode.Created);
+    }
 }
 
 public sealed class CaptureBadInputOnSqlite(SqliteServer server) : CaptureBadInputTests(server), IClassFixture<SqliteServer>;

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Waybill.Server.Tests.Infrastructure;
 
 namespace Waybill.Server.Tests.Orders;
@@ -116,6 +118,23 @@ public abstract class CaptureOrderTests(WaybillServer server)
         otherChannel["channel"] = "marketplace";
         var third = await (await _admin.PostJson("/api/v1/orders", otherChannel)).Expect(HttpStatusCode.Created);
         Assert.NotEqual(first["id"].Str(), third["id"].Str());
+    }
+
+    [Fact]
+    public async Task A_resend_with_a_new_customer_leaves_no_customer_behind()
+    {
+        // The resend's batch (new customer + duplicate order) fails as a whole: no half-written customer.
+        var body = Api.WebOrder();
+        var first = await (await _admin.PostJson("/api/v1/orders", body)).Expect(HttpStatusCode.Created);
+        var resend = body.DeepClone().AsObject();
+        var email = $"resend.{Guid.NewGuid():N}@example.com";
+        resend["customer"] = new JsonObject { ["email"] = email };
+        var again = await (await _admin.PostJson("/api/v1/orders", resend)).Expect(HttpStatusCode.OK);
+        Assert.Equal(first["id"].Str(), again["id"].Str());
+
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Waybill.Server.Data.WaybillDb>();
+        Assert.False(await db.Customers.AnyAsync(c => c.EmailKey == email));
     }
 
     [Fact]
