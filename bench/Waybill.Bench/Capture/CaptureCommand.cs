@@ -34,8 +34,9 @@ public static class CaptureCommand
         var repoRoot = FindRepoRoot();
         var startedAt = DateTimeOffset.UtcNow;
 
+        // The server is also needed for the raw baseline: `waybill migrate` gives its database Waybill's schema.
         string? serverDll = null;
-        if (options.RunsWaybill)
+        if (options.RunsWaybill || options.Database != CaptureOptions.Sqlite)
         {
             if (options.ServerDll is not null)
             {
@@ -110,7 +111,7 @@ public static class CaptureCommand
             PhaseResult? raw = null;
             if (options.RunsRaw)
             {
-                raw = await MeasureRawAsync(options, postgres!, orders, sequence, cancellationToken);
+                raw = await MeasureRawAsync(options, serverDll!, postgres!, orders, sequence, cancellationToken);
             }
 
             runs.Add(new RunResult(run, waybill, waybillError, raw, Report.Ratio(waybill?.Phase, raw)));
@@ -203,10 +204,10 @@ public static class CaptureCommand
     }
 
     private static async Task<PhaseResult> MeasureRawAsync(
-        CaptureOptions options, BenchPostgres postgres, GeneratedOrder[] orders, OrderSequence sequence, CancellationToken cancellationToken)
+        CaptureOptions options, string serverDll, BenchPostgres postgres, GeneratedOrder[] orders, OrderSequence sequence, CancellationToken cancellationToken)
     {
         var connection = await postgres.CreateFreshDatabaseAsync("raw_bench", cancellationToken);
-        await using var baseline = await RawSqlBaseline.CreateAsync(connection, cancellationToken);
+        await using var baseline = await RawSqlBaseline.CreateAsync(connection, serverDll, cancellationToken);
         await postgres.CheckpointAsync(cancellationToken);
         var phase = await ClosedLoop.RunAsync(
             "raw-sql", options.Clients, TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.DurationSeconds),

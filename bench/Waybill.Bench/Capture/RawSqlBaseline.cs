@@ -1,259 +1,88 @@
-using System.Globalization;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Waybill.Bench.Capture;
 
 /// <summary>
-/// The raw-SQL limit: the fastest plain Npgsql can write the rows that capturing one order writes, one
+/// The raw-SQL limit: the fastest plain Npgsql can write the rows that capturing one order writes in Waybill, one
 /// transaction per order, on the same PostgreSQL cluster and with the same number of clients as Waybill.
 /// Waybill's orders/s divided by this one says how much the server, EF Core and HTTP cost.
 ///
-/// It is meant as a fair best case, so it takes every shortcut a hand-tuned writer could:
-/// one connection held per client (no pool round trips), client-generated UUIDv7 keys (b-tree friendly),
-/// auto-prepared statements, and every row of an order sent in a single <see cref="NpgsqlBatch"/> round trip
-/// (a batch without an explicit transaction runs as one implicit transaction: all rows or none).
-/// It does not deserialize or validate JSON; it writes the request body where Waybill writes the order JSON.
-///
-/// THE SCHEMA BELOW IS A MODEL, NOT WAYBILL'S. It was written before the server's tables existed and follows
-/// EF Core conventions (an index on every foreign key). When the server's schema settles, align
-/// <see cref="Schema"/> and the INSERTs here with the server's real tables, columns and indexes, so both sides
-/// write the same rows and indexes.
+/// Same rows: the raw database gets Waybill's own schema (tables, indexes, sequences) by running
+/// <c>waybill migrate</c> on it, and each order writes what a Waybill capture writes — the customer when new, the
+/// order, its delivery groups, its product and delivery-charge lines (adjustments, taxes and addresses as JSON
+/// text, as Waybill stores them), its payment summaries, one outbox event, one audit entry and one idempotency
+/// record. It takes every shortcut a hand-tuned writer could: one connection held per client, prepared statements,
+/// every row of an order in a single <see cref="NpgsqlBatch"/> round trip (one implicit transaction: all rows or
+/// none), the customer found inside the batch instead of by a read first, and the request body stored where
+/// Waybill stores the order JSON it computes (Waybill's is about twice as long).
 /// </summary>
 public sealed class RawSqlBaseline : IAsyncDisposable
 {
-    public const string Schema = """
-        CREATE TABLE customers (
-            id uuid PRIMARY KEY,
-            email text NOT NULL,
-            external_id text,
-            first_name text,
-            last_name text,
-            phone text,
-            created_at timestamptz NOT NULL
-        );
-        CREATE UNIQUE INDEX ux_customers_email ON customers (email);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-        CREATE SEQUENCE order_number_seq START WITH 100001;
-
-        CREATE TABLE orders (
-            id uuid PRIMARY KEY,
-            order_number bigint NOT NULL DEFAULT nextval('order_number_seq'),
-            channel text NOT NULL,
-            external_reference text NOT NULL,
-            status text NOT NULL,
-            payment_status text NOT NULL,
-            version integer NOT NULL,
-            currency char(3) NOT NULL,
-            taxation text NOT NULL,
-            ordered_at timestamptz NOT NULL,
-            created_at timestamptz NOT NULL,
-            updated_at timestamptz NOT NULL,
-            customer_id uuid NOT NULL REFERENCES customers (id),
-            billing_name text NOT NULL,
-            billing_line1 text NOT NULL,
-            billing_line2 text,
-            billing_city text NOT NULL,
-            billing_region text,
-            billing_postal_code text,
-            billing_country char(2) NOT NULL,
-            subtotal_amount numeric(18, 2) NOT NULL,
-            line_adjustment_amount numeric(18, 2) NOT NULL,
-            order_adjustment_amount numeric(18, 2) NOT NULL,
-            delivery_amount numeric(18, 2) NOT NULL,
-            tax_amount numeric(18, 2) NOT NULL,
-            total_amount numeric(18, 2) NOT NULL,
-            authorized_amount numeric(18, 2) NOT NULL,
-            captured_amount numeric(18, 2) NOT NULL
-        );
-        CREATE UNIQUE INDEX ux_orders_order_number ON orders (order_number);
-        CREATE UNIQUE INDEX ux_orders_channel_external_reference ON orders (channel, external_reference);
-        CREATE INDEX ix_orders_customer_id ON orders (customer_id);
-
-        CREATE TABLE order_delivery_groups (
-            id uuid PRIMARY KEY,
-            order_id uuid NOT NULL REFERENCES orders (id),
-            reference text NOT NULL,
-            delivery_method_code text NOT NULL,
-            delivery_method_type text NOT NULL,
-            status text NOT NULL,
-            ship_name text NOT NULL,
-            ship_line1 text NOT NULL,
-            ship_line2 text,
-            ship_city text NOT NULL,
-            ship_region text,
-            ship_postal_code text,
-            ship_country char(2) NOT NULL,
-            ship_latitude numeric(9, 6),
-            ship_longitude numeric(9, 6),
-            created_at timestamptz NOT NULL
-        );
-        CREATE INDEX ix_order_delivery_groups_order_id ON order_delivery_groups (order_id);
-
-        CREATE TABLE order_lines (
-            id uuid PRIMARY KEY,
-            order_id uuid NOT NULL REFERENCES orders (id),
-            delivery_group_id uuid NOT NULL REFERENCES order_delivery_groups (id),
-            reference text NOT NULL,
-            line_type text NOT NULL,
-            position integer NOT NULL,
-            status text NOT NULL,
-            sku text,
-            name text NOT NULL,
-            quantity integer NOT NULL,
-            quantity_allocated integer NOT NULL,
-            quantity_shipped integer NOT NULL,
-            quantity_cancelled integer NOT NULL,
-            quantity_returned integer NOT NULL,
-            unit_price numeric(18, 2) NOT NULL,
-            line_amount numeric(18, 2) NOT NULL,
-            adjustment_amount numeric(18, 2) NOT NULL,
-            adjusted_amount numeric(18, 2) NOT NULL,
-            tax_amount numeric(18, 2) NOT NULL,
-            total_amount numeric(18, 2) NOT NULL,
-            created_at timestamptz NOT NULL,
-            updated_at timestamptz NOT NULL
-        );
-        CREATE INDEX ix_order_lines_order_id ON order_lines (order_id);
-        CREATE INDEX ix_order_lines_delivery_group_id ON order_lines (delivery_group_id);
-
-        -- Order-level adjustments have no line: line_id is null.
-        CREATE TABLE order_line_adjustments (
-            id uuid PRIMARY KEY,
-            order_id uuid NOT NULL REFERENCES orders (id),
-            line_id uuid REFERENCES order_lines (id),
-            reference text NOT NULL,
-            description text,
-            amount numeric(18, 2) NOT NULL,
-            created_at timestamptz NOT NULL
-        );
-        CREATE INDEX ix_order_line_adjustments_order_id ON order_line_adjustments (order_id);
-        CREATE INDEX ix_order_line_adjustments_line_id ON order_line_adjustments (line_id);
-
-        CREATE TABLE order_line_taxes (
-            id uuid PRIMARY KEY,
-            line_id uuid NOT NULL REFERENCES order_lines (id),
-            name text NOT NULL,
-            rate numeric(9, 6) NOT NULL,
-            amount numeric(18, 2) NOT NULL
-        );
-        CREATE INDEX ix_order_line_taxes_line_id ON order_line_taxes (line_id);
-
-        -- Not in the first sketch of the rows, but an order's card payment has to be stored somewhere.
-        CREATE TABLE order_payments (
-            id uuid PRIMARY KEY,
-            order_id uuid NOT NULL REFERENCES orders (id),
-            method text NOT NULL,
-            gateway text NOT NULL,
-            gateway_reference text,
-            status text NOT NULL,
-            authorized_amount numeric(18, 2) NOT NULL,
-            captured_amount numeric(18, 2) NOT NULL,
-            created_at timestamptz NOT NULL
-        );
-        CREATE INDEX ix_order_payments_order_id ON order_payments (order_id);
-
-        CREATE TABLE outbox_events (
-            id uuid PRIMARY KEY,
-            type text NOT NULL,
-            subject text NOT NULL,
-            time timestamptz NOT NULL,
-            data jsonb NOT NULL,
-            published_at timestamptz
-        );
-        -- The relay polls for unpublished events in order.
-        CREATE INDEX ix_outbox_events_unpublished ON outbox_events (time) WHERE published_at IS NULL;
-
-        CREATE TABLE order_history (
-            id uuid PRIMARY KEY,
-            order_id uuid NOT NULL REFERENCES orders (id),
-            version integer NOT NULL,
-            event_type text NOT NULL,
-            actor text NOT NULL,
-            occurred_at timestamptz NOT NULL
-        );
-        CREATE INDEX ix_order_history_order_id ON order_history (order_id);
-
-        CREATE TABLE idempotency_records (
-            key text PRIMARY KEY,
-            request_hash bytea NOT NULL,
-            status_code integer NOT NULL,
-            response_body text NOT NULL,
-            created_at timestamptz NOT NULL
-        );
-        """;
-
-    // Upsert-or-select: an existing customer is left as it is; the order INSERT below finds it by email.
-    // Under READ COMMITTED each statement of the batch takes a fresh snapshot, so it also sees a customer
-    // that a concurrent order committed while this one waited on the unique index.
+    // An existing customer (same email key, or same externalId) is left as it is; the order finds it by email key.
     private const string InsertCustomer = """
-        INSERT INTO customers (id, email, external_id, first_name, last_name, phone, created_at)
-        VALUES ($1, $2, $3, $4, $5, $6, now())
-        ON CONFLICT (email) DO NOTHING
+        INSERT INTO customers (id, external_id, email, email_key, first_name, last_name, phone, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+        ON CONFLICT DO NOTHING
         """;
 
     private const string InsertOrder = """
-        INSERT INTO orders (id, channel, external_reference, status, payment_status, version, currency, taxation,
-            ordered_at, created_at, updated_at, customer_id,
-            billing_name, billing_line1, billing_line2, billing_city, billing_region, billing_postal_code, billing_country,
-            subtotal_amount, line_adjustment_amount, order_adjustment_amount, delivery_amount, tax_amount, total_amount,
-            authorized_amount, captured_amount)
-        VALUES ($1, $2, $3, 'open', 'authorized', 1, $4, $5,
-            $6, now(), now(), (SELECT id FROM customers WHERE email = $7),
-            $8, $9, $10, $11, $12, $13, $14,
-            $15, $16, $17, $18, $19, $20, $21, $22)
-        RETURNING order_number
+        INSERT INTO orders (id, order_number, channel, external_reference, status, status_before_hold, version, currency_code,
+            taxation, ordered_at, created_at, updated_at, customer_id, billing_address, order_adjustments)
+        VALUES ($1, 'WB-' || lpad(nextval('order_numbers')::text, 6, '0'), $2, $3, 'Created', NULL, 1, $4,
+            $5, $6, now(), now(), (SELECT id FROM customers WHERE email_key = $7), $8, $9)
         """;
 
     private const string InsertDeliveryGroup = """
-        INSERT INTO order_delivery_groups (id, order_id, reference, delivery_method_code, delivery_method_type, status,
-            ship_name, ship_line1, ship_line2, ship_city, ship_region, ship_postal_code, ship_country, ship_latitude, ship_longitude,
-            created_at)
-        VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $10, $11, $12, $13, $14, now())
+        INSERT INTO delivery_groups (id, order_id, reference, position, delivery_method_code, delivery_method_type,
+            delivery_method_location_code, shipping_address)
+        VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)
         """;
 
     private const string InsertLine = """
-        INSERT INTO order_lines (id, order_id, delivery_group_id, reference, line_type, position, status, sku, name,
-            quantity, quantity_allocated, quantity_shipped, quantity_cancelled, quantity_returned,
-            unit_price, line_amount, adjustment_amount, adjusted_amount, tax_amount, total_amount, created_at, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, 0, 0, 0, 0, $10, $11, $12, $13, $14, $15, now(), now())
-        """;
-
-    private const string InsertAdjustment = """
-        INSERT INTO order_line_adjustments (id, order_id, line_id, reference, description, amount, created_at)
-        VALUES ($1, $2, $3, $4, $5, $6, now())
-        """;
-
-    private const string InsertTax = """
-        INSERT INTO order_line_taxes (id, line_id, name, rate, amount) VALUES ($1, $2, $3, $4, $5)
+        INSERT INTO order_lines (id, order_id, delivery_group_id, reference, type, sku, name, position,
+            quantity_ordered, quantity_canceled, quantity_allocated, quantity_fulfilled, quantity_return_initiated, quantity_returned,
+            unit_price, line_amount, adjustments, taxes)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, 0, 0, 0, 0, $10, $11, $12, $13)
         """;
 
     private const string InsertPayment = """
-        INSERT INTO order_payments (id, order_id, method, gateway, gateway_reference, status, authorized_amount, captured_amount, created_at)
-        VALUES ($1, $2, $3, $4, $5, 'authorized', $6, $7, now())
+        INSERT INTO payment_summaries (id, order_id, position, method, gateway, gateway_reference,
+            authorized_amount, captured_amount, refunded_amount, reversed_amount, authorization_expires_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 0, NULL)
         """;
 
     private const string InsertOutbox = """
         INSERT INTO outbox_events (id, type, subject, time, data) VALUES ($1, 'order.created', $2, now(), $3)
         """;
 
-    private const string InsertHistory = """
-        INSERT INTO order_history (id, order_id, version, event_type, actor, occurred_at) VALUES ($1, $2, 1, 'created', 'api-key:bench', now())
+    private const string InsertAudit = """
+        INSERT INTO audit_entries (entity_type, entity_id, action, actor, at, from_status, to_status, reason, changes)
+        VALUES ('order', $1, 'capture', 'api_key:bench', now(), NULL, 'created', NULL, NULL)
         """;
 
     private const string InsertIdempotency = """
-        INSERT INTO idempotency_records (key, request_hash, status_code, response_body, created_at) VALUES ($1, $2, 201, $3, now())
+        INSERT INTO idempotency_records (api_key_id, path, key, request_hash, status_code, location, body, created_at)
+        VALUES ('bench', '/api/v1/orders', $1, $2, 201, $3, $4, now())
         """;
+
+    private static readonly string[] Tables =
+        ["customers", "orders", "delivery_groups", "order_lines", "payment_summaries", "outbox_events", "audit_entries", "idempotency_records"];
 
     private readonly NpgsqlDataSource dataSource;
 
     private RawSqlBaseline(NpgsqlDataSource dataSource) => this.dataSource = dataSource;
 
-    /// <summary>Creates the tables in the (fresh, empty) database and returns a writer for it.</summary>
-    public static async Task<RawSqlBaseline> CreateAsync(string connectionString, CancellationToken cancellationToken)
+    /// <summary>Gives the (fresh, empty) database Waybill's schema with <c>waybill migrate</c> and returns a writer for it.</summary>
+    public static async Task<RawSqlBaseline> CreateAsync(string connectionString, string serverDll, CancellationToken cancellationToken)
     {
+        await MigrateAsync(connectionString, serverDll, cancellationToken);
         var builder = new NpgsqlConnectionStringBuilder(connectionString)
         {
             // Every statement above is reused by every order: prepare each on every connection.
@@ -263,19 +92,22 @@ public sealed class RawSqlBaseline : IAsyncDisposable
             NoResetOnClose = true,
             ApplicationName = "waybill-bench-raw",
         };
-        var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
-        try
-        {
-            await using var command = dataSource.CreateCommand(Schema);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        catch
-        {
-            await dataSource.DisposeAsync();
-            throw;
-        }
+        return new RawSqlBaseline(NpgsqlDataSource.Create(builder.ConnectionString));
+    }
 
-        return new RawSqlBaseline(dataSource);
+    private static async Task MigrateAsync(string connectionString, string serverDll, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(serverDll);
+        start.ArgumentList.Add("migrate");
+        start.ArgumentList.Add("--database");
+        start.ArgumentList.Add(connectionString);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start 'dotnet " + serverDll + " migrate'.");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"waybill migrate failed ({process.ExitCode}): {await output}{await error}");
     }
 
     /// <summary>A client for <see cref="ClosedLoop"/>: opens and keeps its own connection.</summary>
@@ -288,13 +120,8 @@ public sealed class RawSqlBaseline : IAsyncDisposable
     /// <summary>Row counts per table, to check after a run that every order wrote what it should.</summary>
     public async Task<IReadOnlyDictionary<string, long>> CountRowsAsync(CancellationToken cancellationToken)
     {
-        string[] tables =
-        [
-            "customers", "orders", "order_delivery_groups", "order_lines", "order_line_adjustments", "order_line_taxes",
-            "order_payments", "outbox_events", "order_history", "idempotency_records",
-        ];
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var table in tables)
+        foreach (var table in Tables)
         {
 #pragma warning disable CA2100 // Table names come from the constant list above.
             await using var command = dataSource.CreateCommand($"SELECT count(*) FROM {table}");
@@ -320,11 +147,10 @@ public sealed class RawSqlBaseline : IAsyncDisposable
 
             // The same bytes Waybill would receive: hashed for the idempotency record, stored as the order JSON.
             var length = order.WriteBody(sequence, body);
-            var requestHash = SHA256.HashData(body.AsSpan(0, length));
+            var requestHash = Convert.ToHexStringLower(SHA256.HashData(body.AsSpan(0, length)));
             var json = Encoding.UTF8.GetString(body, 0, length);
-            var idempotencyKey = Guid.NewGuid().ToString();
 
-            await using var batch = BuildBatch(order, order.ExternalReference(sequence), json, requestHash, idempotencyKey);
+            await using var batch = BuildBatch(order, order.ExternalReference(sequence), json, requestHash, Guid.NewGuid().ToString());
             try
             {
                 await batch.ExecuteNonQueryAsync(cancellationToken);
@@ -342,87 +168,59 @@ public sealed class RawSqlBaseline : IAsyncDisposable
 
         public ValueTask DisposeAsync() => connection.DisposeAsync();
 
-        private NpgsqlBatch BuildBatch(GeneratedOrder order, string externalReference, string json, byte[] requestHash, string idempotencyKey)
+        private NpgsqlBatch BuildBatch(GeneratedOrder order, string externalReference, string json, string requestHash, string idempotencyKey)
         {
             var request = order.Request;
-            var figures = order.Figures;
-            var orderId = Guid.CreateVersion7();
+            var orderId = NewId();
             var batch = new NpgsqlBatch(connection);
 
             var customer = request.Customer;
-            Add(batch, InsertCustomer, P(Guid.CreateVersion7()), P(customer.Email), P(customer.ExternalId), P(customer.FirstName), P(customer.LastName), P(customer.Phone));
+            var emailKey = customer.Email.Trim().ToLowerInvariant();
+            Add(batch, InsertCustomer, P(NewId()), P(customer.ExternalId), P(customer.Email), P(emailKey), P(customer.FirstName), P(customer.LastName), P(customer.Phone));
 
-            var billing = request.BillingAddress;
             Add(
                 batch,
                 InsertOrder,
-                P(orderId), P(request.Channel), P(externalReference), P(request.Currency), P(request.Taxation),
-                P(DateTime.Parse(request.OrderedAt, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal)),
-                P(customer.Email),
-                P(billing.Name), P(billing.Line1), P(billing.Line2), P(billing.City), P(billing.Region), P(billing.PostalCode), P(billing.Country),
-                P(figures.Subtotal), P(figures.LineAdjustments), P(figures.OrderAdjustments), P(figures.DeliveryTotal), P(figures.TaxTotal),
-                P(figures.GrandTotal), P(figures.AuthorizedTotal), P(figures.CapturedTotal));
+                P(orderId), P(request.Channel), P(externalReference), P(request.Currency), P(request.Taxation == "gross" ? "Gross" : "Net"),
+                P(DateTime.Parse(request.OrderedAt, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal)),
+                P(emailKey), P(JsonSerializer.Serialize(request.BillingAddress, Json)), P(JsonSerializer.Serialize(request.OrderAdjustments, Json)));
 
             for (var g = 0; g < request.DeliveryGroups.Count; g++)
             {
                 var group = request.DeliveryGroups[g];
-                var groupFigures = figures.Groups[g];
-                var groupId = Guid.CreateVersion7();
-                var ship = group.ShippingAddress;
-                Add(
-                    batch,
-                    InsertDeliveryGroup,
-                    P(groupId), P(orderId), P(group.Reference), P(group.DeliveryMethod.Code), P(group.DeliveryMethod.Type),
-                    P(ship.Name), P(ship.Line1), P(ship.Line2), P(ship.City), P(ship.Region), P(ship.PostalCode), P(ship.Country),
-                    P(ship.Latitude), P(ship.Longitude));
+                var groupId = NewId();
+                Add(batch, InsertDeliveryGroup, P(groupId), P(orderId), P(group.Reference), P(g), P(group.DeliveryMethod.Code),
+                    P(group.DeliveryMethod.Type == "pickup" ? "Pickup" : "Ship"), P(JsonSerializer.Serialize(group.ShippingAddress, Json)));
 
                 var position = 0;
-                foreach (var (line, money) in group.Lines.Zip(groupFigures.Lines))
+                foreach (var line in group.Lines)
                 {
-                    var lineId = Guid.CreateVersion7();
-                    AddLine(batch, lineId, orderId, groupId, line.Reference, "product", ++position, line.Sku, line.Name, line.Quantity, line.UnitPrice, money);
-                    foreach (var adjustment in line.Adjustments)
-                    {
-                        Add(batch, InsertAdjustment, P(Guid.CreateVersion7()), P(orderId), P((Guid?)lineId), P(adjustment.Reference), P(adjustment.Description), P(adjustment.Amount));
-                    }
-
-                    foreach (var tax in line.Taxes)
-                    {
-                        Add(batch, InsertTax, P(Guid.CreateVersion7()), P(lineId), P(tax.Name), P(tax.Rate), P(tax.Amount));
-                    }
+                    Add(batch, InsertLine, P(NewId()), P(orderId), P(groupId), P(line.Reference), P("Product"), P(line.Sku), P(line.Name), P(position++),
+                        P(line.Quantity), P(line.UnitPrice), P(line.UnitPrice * line.Quantity),
+                        P(JsonSerializer.Serialize(line.Adjustments, Json)), P(JsonSerializer.Serialize(line.Taxes, Json)));
                 }
 
-                // The delivery charge is a line of its own, so fulfilment and refunds can treat it like any other.
-                var charge = groupFigures.Delivery;
-                AddLine(batch, Guid.CreateVersion7(), orderId, groupId, group.Reference + "-delivery", "delivery", ++position, null,
-                    "Delivery: " + group.DeliveryMethod.Code, 1, group.DeliveryCharge.Amount, charge);
+                // The delivery charge is a line of its own, as in Waybill.
+                var charge = group.DeliveryCharge;
+                Add(batch, InsertLine, P(NewId()), P(orderId), P(groupId), P(group.Reference + ":delivery"), P("DeliveryCharge"), P((string?)null),
+                    P("Delivery " + group.DeliveryMethod.Code), P(position), P(1), P(charge.Amount), P(charge.Amount),
+                    P(JsonSerializer.Serialize(charge.Adjustments, Json)), P($"[{{\"name\":\"Delivery tax\",\"rate\":null,\"amount\":{charge.TaxAmount}}}]"));
             }
 
-            foreach (var adjustment in request.OrderAdjustments)
+            for (var p = 0; p < request.Payments.Count; p++)
             {
-                Add(batch, InsertAdjustment, P(Guid.CreateVersion7()), P(orderId), P((Guid?)null), P(adjustment.Reference), P(adjustment.Description), P(adjustment.Amount));
-            }
-
-            foreach (var payment in request.Payments)
-            {
-                Add(batch, InsertPayment, P(Guid.CreateVersion7()), P(orderId), P(payment.Method), P(payment.Gateway), P(payment.GatewayReference),
+                var payment = request.Payments[p];
+                Add(batch, InsertPayment, P(NewId()), P(orderId), P(p), P(payment.Method), P(payment.Gateway), P(payment.GatewayReference),
                     P(payment.AuthorizedAmount), P(payment.CapturedAmount));
             }
 
-            Add(batch, InsertOutbox, P(Guid.CreateVersion7()), P(orderId.ToString()), new NpgsqlParameter<string> { TypedValue = json, NpgsqlDbType = NpgsqlDbType.Jsonb });
-            Add(batch, InsertHistory, P(Guid.CreateVersion7()), P(orderId));
-            Add(batch, InsertIdempotency, P(idempotencyKey), new NpgsqlParameter<byte[]> { TypedValue = requestHash }, P(json));
+            Add(batch, InsertOutbox, P(NewId()), P(orderId), P(json));
+            Add(batch, InsertAudit, P(orderId));
+            Add(batch, InsertIdempotency, P(idempotencyKey), P(requestHash), P("/api/v1/orders/" + orderId), P(json));
             return batch;
         }
 
-        private static void AddLine(
-            NpgsqlBatch batch, Guid lineId, Guid orderId, Guid groupId, string reference, string type, int position,
-            string? sku, string name, int quantity, decimal unitPrice, LineFigures money) =>
-            Add(
-                batch,
-                InsertLine,
-                P(lineId), P(orderId), P(groupId), P(reference), P(type), P(position), P(sku), P(name), P(quantity), P(unitPrice),
-                P(money.LineAmount), P(money.AdjustmentAmount), P(money.AdjustedAmount), P(money.TaxAmount), P(money.TotalAmount));
+        private static string NewId() => Guid.CreateVersion7().ToString("N");
 
         private static void Add(NpgsqlBatch batch, string sql, params NpgsqlParameter[] parameters)
         {
@@ -433,8 +231,6 @@ public sealed class RawSqlBaseline : IAsyncDisposable
 
         // Positional parameters with a fixed PostgreSQL type even when null: an untyped null changes the
         // statement's parameter types, and Npgsql then sends it unprepared.
-        private static NpgsqlParameter<Guid> P(Guid value) => new() { TypedValue = value };
-
         private static NpgsqlParameter<int> P(int value) => new() { TypedValue = value };
 
         private static NpgsqlParameter<decimal> P(decimal value) => new() { TypedValue = value };
@@ -442,12 +238,6 @@ public sealed class RawSqlBaseline : IAsyncDisposable
         private static NpgsqlParameter<DateTime> P(DateTime value) => new() { TypedValue = value };
 
         private static NpgsqlParameter P(string? value) =>
-            value is null ? Null(NpgsqlDbType.Text) : new NpgsqlParameter<string> { TypedValue = value };
-
-        private static NpgsqlParameter P(Guid? value) => value is { } v ? P(v) : Null(NpgsqlDbType.Uuid);
-
-        private static NpgsqlParameter P(decimal? value) => value is { } v ? P(v) : Null(NpgsqlDbType.Numeric);
-
-        private static NpgsqlParameter Null(NpgsqlDbType type) => new() { Value = DBNull.Value, NpgsqlDbType = type };
+            value is null ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text } : new NpgsqlParameter<string> { TypedValue = value };
     }
 }

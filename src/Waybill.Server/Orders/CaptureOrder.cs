@@ -76,6 +76,7 @@ public static partial class CaptureOrder
             try
             {
                 await commit.SaveAsync(201, response, location, cancellationToken, insertsOnly: true);
+                customers.Committed();
                 return TypedResults.Created(location, response);
             }
             catch (DbUpdateException ex) when (attempt <= 2 && (DbErrors.IsUniqueViolation(ex, "orders") || DbErrors.IsUniqueViolation(ex, "customers")))

@@ -31,7 +31,9 @@ public sealed record OrderResponse(
     IReadOnlyList<object> ReturnOrders,
     IReadOnlyList<object> ChangeOrders)
 {
-    public static OrderResponse From(Order order, Customer customer)
+    public static OrderResponse From(Order order, Customer customer) => From(order, CustomerResponse.From(customer));
+
+    public static OrderResponse From(Order order, CustomerResponse customer)
     {
         // Money goes out with exactly the currency's decimals, however the database handed it back.
         var m = (Func<decimal, decimal>)order.Currency.Normalize;
@@ -48,7 +50,7 @@ public sealed record OrderResponse(
         order.OrderedAt,
         order.CreatedAt,
         order.UpdatedAt,
-        CustomerResponse.From(customer),
+        customer,
         order.BillingAddress,
         TotalsResponse.From(order.Totals, m),
         [.. order.DeliveryGroups.Select(g => DeliveryGroupResponse.From(g, order.Taxation, m))],

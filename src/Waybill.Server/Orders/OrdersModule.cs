@@ -7,6 +7,7 @@ public static class OrdersModule
 {
     public static IServiceCollection AddOrders(this IServiceCollection services) => services
         .AddScoped<CustomerDirectory>()
+        .AddSingleton<KnownCustomers>()
         .AddScoped<OrderActions>();
 
     public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder routes)
