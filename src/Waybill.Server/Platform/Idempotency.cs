@@ -97,7 +97,7 @@ public sealed class ConcurrentIdempotentRequestException() : Exception("A reques
 /// Saves a use case's changes together with its idempotency record (when the request carried a key): one
 /// transaction, so a retried request either sees the whole first result or none of it.
 /// </summary>
-public sealed class RequestCommit(WaybillDb db, IHttpContextAccessor http, IClock clock)
+public sealed class RequestCommit(WaybillDb db, IHttpContextAccessor http, IClock clock, SqliteWriteGate sqliteWrites)
 {
     /// <param name="insertsOnly">
     /// The unit of work only adds rows. On PostgreSQL EF Core then sends it as one batch, which the server runs as one
@@ -126,7 +126,8 @@ public sealed class RequestCommit(WaybillDb db, IHttpContextAccessor http, ICloc
             db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            if (db.IsPostgres) await db.SaveChangesAsync(cancellationToken);
+            else await sqliteWrites.RunAsync(() => db.SaveChangesAsync(cancellationToken), cancellationToken);
         }
         catch (DbUpdateException ex) when (pending is not null && DbErrors.IsUniqueViolation(ex, "idempotency_records"))
         {
@@ -141,3 +142,27 @@ public sealed class RequestCommit(WaybillDb db, IHttpContextAccessor http, ICloc
     public Task SaveAsync(CancellationToken cancellationToken) => SaveAsync<object?>(200, null, null, cancellationToken);
 }
 
+
+/// <summary>
+/// SQLite has one writer at a time. Writers that find the file locked back off and sleep (busy timeout), which on a
+/// busy node turns into second-long stalls; queueing them in the process instead hands the lock straight to the next.
+/// </summary>
+public sealed class SqliteWriteGate : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public async Task<T> RunAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await write();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+}

@@ -16,6 +16,7 @@ public static class PlatformModule
         services.AddSingleton<IIdGenerator, TimeOrderedIds>();
         services.AddHttpContextAccessor();
         services.AddScoped<RequestCommit>();
+        services.AddSingleton<SqliteWriteGate>();
         services.AddScoped<EventOutbox>();
         services.AddScoped<AuditTrail>();
         services.AddSingleton<ApiKeyCache>();
