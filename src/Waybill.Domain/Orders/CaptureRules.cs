@@ -5,6 +5,9 @@ namespace Waybill.Domain.Orders;
 /// <summary>The money and quantity rules a captured order must keep, reported per request field.</summary>
 internal static class CaptureRules
 {
+    /// <summary>What one line may be worth: 500 such lines still fit every column and every sum in minor units.</summary>
+    public const decimal LargestLineAmount = 1_000_000_000_000m;
+
     public static void Check(OrderDraft draft, FieldErrors errors)
     {
         var currency = draft.Currency;
@@ -37,9 +40,8 @@ internal static class CaptureRules
                 CheckAdjustments(currency, line.Adjustments, lineAmount, $"{lp}.adjustments", errors);
                 for (var t = 0; t < line.Taxes.Count; t++)
                     CheckAmount(currency, line.Taxes[t].Amount, $"{lp}.taxes[{t}].amount", errors, mustBeNonNegative: true);
-                var adjusted = lineAmount + line.Adjustments.Sum(a => a.Amount);
-                if (draft.Taxation == Taxation.Gross && line.Taxes.Sum(t => t.Amount) > adjusted && line.Adjustments.Sum(a => a.Amount) >= -lineAmount)
-                    errors.Add($"{lp}.taxes", "Under gross taxation the included tax cannot exceed the line's amount after adjustments.");
+                if (lineAmount > LargestLineAmount)
+                    errors.Add($"{lp}.unitPrice", $"unitPrice × quantity is at most {LargestLineAmount:N0} a line.");
             }
         }
 

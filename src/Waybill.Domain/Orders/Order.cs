@@ -166,7 +166,9 @@ public sealed class Order
 
     /// <summary>
     /// Each order-level adjustment is spread over every product line (groups in request order, then lines) in
-    /// proportion to the line's amount after its own adjustments; the parts add up exactly to the adjustment.
+    /// proportion to the line's amount after its own adjustments. The adjustments are split cumulatively — the k-th
+    /// one's shares are split(first k) − split(first k−1) — so the rounding of several adjustments never piles onto
+    /// one line: each line's total share is the split of their sum, which never exceeds the line when the sum does not.
     /// </summary>
     private void SpreadOrderAdjustments(IReadOnlyList<AdjustmentDraft> adjustments, FieldErrors errors)
     {
@@ -174,30 +176,45 @@ public sealed class Order
         var currency = Currency.Of(CurrencyCode);
         var weights = lines.Select(l => currency.ToMinor(l.AdjustedAmount)).ToArray();
         var available = weights.Sum();
+        long cumulative = 0;
+        var before = new long[lines.Count];
         for (var i = 0; i < adjustments.Count; i++)
         {
             var adjustment = adjustments[i];
             _orderAdjustments.Add(new OrderAdjustment(adjustment.Reference, adjustment.Description, adjustment.Amount));
             var whole = currency.ToMinor(adjustment.Amount);
-            if (-whole > available)
+            if (-(cumulative + whole) > available)
             {
-                errors.Add($"orderAdjustments[{i}].amount", "The adjustment is larger than the order's product lines after their own adjustments.");
-                continue;
+                errors.Add($"orderAdjustments[{i}].amount", "The order adjustments are larger than the order's product lines after their own adjustments.");
+                return;
             }
-            available += whole;
-            var shares = Proration.Split(whole, weights);
+            cumulative += whole;
+            var after = Proration.Split(cumulative, weights);
             for (var l = 0; l < lines.Count; l++)
             {
-                if (shares[l] != 0)
-                    lines[l].AddOrderAdjustmentShare(new LineAdjustment(adjustment.Reference, adjustment.Description, currency.FromMinor(shares[l]), AdjustmentSource.OrderShare));
+                var share = after[l] - before[l];
+                if (share != 0)
+                    lines[l].AddOrderAdjustmentShare(new LineAdjustment(adjustment.Reference, adjustment.Description, currency.FromMinor(share), AdjustmentSource.OrderShare));
             }
+            before = after;
         }
 
-        for (var l = 0; l < lines.Count; l++)
+        // Under gross taxation a line's tax is included in what it finally costs, order-level share and all.
+        if (Taxation == Taxation.Gross)
         {
-            if (lines[l].AdjustedAmount < 0)
-                errors.Add("orderAdjustments", $"The order adjustments would take line '{lines[l].Reference}' below zero.");
+            foreach (var line in lines)
+            {
+                if (line.TaxAmount > line.AdjustedAmount)
+                    errors.Add(LinePath(line), "Under gross taxation the included tax cannot exceed the line's amount after every adjustment.");
+            }
         }
+    }
+
+    private string LinePath(OrderLine line)
+    {
+        var g = _deliveryGroups.FindIndex(x => x.Id == line.DeliveryGroupId);
+        var l = _deliveryGroups[g].ProductLines.ToList().FindIndex(x => x.Id == line.Id);
+        return $"deliveryGroups[{g}].lines[{l}].taxes";
     }
 }
 

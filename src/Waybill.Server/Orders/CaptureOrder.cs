@@ -79,8 +79,11 @@ public static partial class CaptureOrder
                 customers.Committed();
                 return TypedResults.Created(location, response);
             }
-            catch (DbUpdateException ex) when (attempt <= 2 && (DbErrors.IsUniqueViolation(ex, "orders") || DbErrors.IsUniqueViolation(ex, "customers")))
+            catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex, "orders") || DbErrors.IsUniqueViolation(ex, "customers"))
             {
+                if (attempt == 3)
+                    throw new ProblemException(Problems.Create(409, "concurrent_capture", "The order or its customer was being written at the same time.",
+                        "Another request wrote the same order or customer while this one ran. Retry the request (with the same Idempotency-Key)."));
                 db.ChangeTracker.Clear();
                 var existing = await OrderStore.FindResponseAsync(db, draft.Channel, draft.ExternalReference, cancellationToken);
                 if (existing is not null)

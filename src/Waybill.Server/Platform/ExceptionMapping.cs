@@ -7,7 +7,7 @@ using Waybill.Domain.Common;
 namespace Waybill.Server.Platform;
 
 /// <summary>The one place where exceptions become problem responses.</summary>
-public sealed class ExceptionMapping(ILogger<ExceptionMapping> logger) : IExceptionHandler
+public sealed partial class ExceptionMapping(ILogger<ExceptionMapping> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -48,10 +48,16 @@ public sealed class ExceptionMapping(ILogger<ExceptionMapping> logger) : IExcept
         if (bad.Message.Contains("no body was provided", StringComparison.OrdinalIgnoreCase) ||
             bad.Message.Contains("Required parameter", StringComparison.OrdinalIgnoreCase))
             return Problems.Validation("body", "A JSON body is required.");
+        if (BindingFailure().Match(bad.Message) is { Success: true } binding)
+            return Problems.Validation(binding.Groups["name"].Value, $"'{binding.Groups["value"].Value}' is not a valid value here.");
         if (bad.Message.Contains("Content-Type", StringComparison.OrdinalIgnoreCase) || bad.StatusCode == StatusCodes.Status415UnsupportedMediaType)
             return Problems.Create(415, "unsupported_media_type", "Send JSON.", "Use 'Content-Type: application/json'.");
         return Problems.Create(400, "bad_request", "The request could not be read.", bad.Message);
     }
+
+    // Minimal APIs word a query or route value that does not convert as: Failed to bind parameter "int? limit" from "abc".
+    [System.Text.RegularExpressions.GeneratedRegex("""Failed to bind parameter "(?:[^"]*\s)?(?<name>\w+)" from "(?<value>[^"]*)""")]
+    private static partial System.Text.RegularExpressions.Regex BindingFailure();
 
     private static string Clean(string message)
     {

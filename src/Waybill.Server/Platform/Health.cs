@@ -12,7 +12,7 @@ public static class Health
     {
         var health = routes.MapGroup("/health").WithTags("Health").AllowAnonymous();
         health.MapGet("/live", () => TypedResults.Ok(new HealthStatus("live")));
-        health.MapGet("/ready", async (WaybillDb db, CancellationToken cancellationToken) =>
+        health.MapGet("/ready", async (WaybillDb db, ILogger<HealthStatus> logger, CancellationToken cancellationToken) =>
         {
             try
             {
@@ -25,7 +25,9 @@ public static class Health
             }
             catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
             {
-                return Results.Json(new HealthStatus("unavailable", ex.Message), WaybillJson.Options, statusCode: 503);
+                // The reason goes to the log: a public endpoint must not show hosts or user names.
+                logger.LogWarning(ex, "Readiness check failed");
+                return Results.Json(new HealthStatus("unavailable", "The database is not reachable."), WaybillJson.Options, statusCode: 503);
             }
         });
         return routes;

@@ -53,9 +53,10 @@ public static class Idempotency
             context.Response.Clear();
             if (!await TryReplay(context, pending)) throw;
         }
-        catch (Exception) when (checkedAtCommit && !context.Response.HasStarted)
+        catch (Exception) when (!context.Response.HasStarted)
         {
-            // The key was used before: that answer (or 422 for another body) comes before this request's own error.
+            // The key was used before — by this request's own earlier try, which may have committed while this one ran:
+            // that answer (or 422 for another body) comes before this request's own error.
             if (!await TryReplay(context, pending)) throw;
         }
     });

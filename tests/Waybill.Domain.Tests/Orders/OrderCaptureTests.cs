@@ -109,6 +109,43 @@ public class OrderCaptureTests
         });
 
     [Fact]
+    public void Several_order_adjustments_worth_the_whole_order_leave_every_line_at_zero()
+    {
+        // Split one by one, -20.00 and -10.00 over three 10.00 lines would round onto the same line and take it below zero.
+        var draft = OrderDrafts.WebNetUsd();
+        var group = draft.DeliveryGroups[0];
+        LineDraft Line(string reference) => new(reference, "SKU-" + reference, reference, 1, 10.00m, [], []);
+        draft = draft with
+        {
+            DeliveryGroups = [group with { Lines = [Line("a"), Line("b"), Line("c")] }],
+            OrderAdjustments = [new AdjustmentDraft("A", null, -20.00m), new AdjustmentDraft("B", null, -10.00m)],
+        };
+        var order = OrderDrafts.Capture(draft);
+        Assert.All(order.ProductLines, l => Assert.Equal(0m, l.AdjustedAmount));
+        Assert.Equal(-20.00m, order.ProductLines.SelectMany(l => l.Adjustments).Where(a => a.Reference == "A").Sum(a => a.Amount));
+        Assert.Equal(-10.00m, order.ProductLines.SelectMany(l => l.Adjustments).Where(a => a.Reference == "B").Sum(a => a.Amount));
+    }
+
+    [Fact]
+    public void Under_gross_the_included_tax_is_checked_after_the_order_share()
+    {
+        var draft = OrderDrafts.WebNetUsd() with { Taxation = Taxation.Gross, OrderAdjustments = [new AdjustmentDraft("BIG", null, -44.00m)] };
+        var error = Assert.Throws<DomainValidationException>(() => OrderDrafts.Capture(draft));
+        Assert.Contains("deliveryGroups[0].lines[0].taxes", error.Errors.Keys);
+    }
+
+    [Fact]
+    public void A_line_worth_more_than_the_largest_amount_is_refused_not_overflowed()
+    {
+        var draft = OrderDrafts.WebNetUsd() with { OrderAdjustments = [], Payments = [] };
+        var group = draft.DeliveryGroups[0];
+        var line = group.Lines[0] with { UnitPrice = 100_000_000_000m, Quantity = 1_000_000, Adjustments = [] };
+        draft = draft with { DeliveryGroups = [group with { Lines = [line] }] };
+        var error = Assert.Throws<DomainValidationException>(() => OrderDrafts.Capture(draft));
+        Assert.Contains("deliveryGroups[0].lines[0].unitPrice", error.Errors.Keys);
+    }
+
+    [Fact]
     public void Order_adjustments_are_spread_in_proportion_to_lines_after_their_own_adjustments()
     {
         var draft = OrderDrafts.WebNetUsd();

@@ -83,6 +83,37 @@ public abstract class CaptureOrderTests(WaybillServer server)
         Assert.Equal("none", order["paymentStatus"].Str());
     }
 
+    [Theory]
+    [InlineData("JPY", "1200", "\"grandTotalAmount\":1200}")]
+    [InlineData("KWD", "12.345", "\"grandTotalAmount\":12.345}")]
+    [InlineData("USD", "25", "\"grandTotalAmount\":25.00}")]
+    public async Task Money_goes_out_with_exactly_the_currency_decimals(string currency, string price, string expected)
+    {
+        var body = Api.WebOrder();
+        body["currency"] = currency;
+        body["orderAdjustments"] = new JsonArray();
+        body["payments"] = new JsonArray();
+        var group = body["deliveryGroups"]![0]!;
+        group["deliveryCharge"] = new JsonObject { ["amount"] = 0, ["taxAmount"] = 0 };
+        var line = group["lines"]![0]!;
+        line["unitPrice"] = JsonNode.Parse(price);
+        line["quantity"] = 1;
+        line["adjustments"] = new JsonArray();
+        line["taxes"] = new JsonArray();
+        var response = await _admin.PostJson("/api/v1/orders", body);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Contains(expected, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_timestamp_without_an_offset_is_utc()
+    {
+        var body = Api.WebOrder();
+        body["orderedAt"] = "2026-11-20T18:03:11";
+        var order = await (await _admin.PostJson("/api/v1/orders", body)).Expect(HttpStatusCode.Created);
+        Assert.Equal("2026-11-20T18:03:11Z", order["orderedAt"].Str());
+    }
+
     [Fact]
     public async Task Order_adjustments_are_spread_over_the_lines_by_largest_remainder()
     {

@@ -82,6 +82,8 @@ public abstract class ListOrdersTests(WaybillServer server)
         await (await viewer.GetAsync($"/api/v1/orders/{order["id"].Str()}")).Expect(HttpStatusCode.OK);
         await (await viewer.GetAsync("/api/v1/orders")).Expect(HttpStatusCode.OK);
         await (await viewer.PostJson($"/api/v1/orders/{order["id"].Str()}/approve", null)).ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
+        var storefront = await server.ClientWithRole("storefront");
+        await (await storefront.GetAsync("/api/v1/orders")).ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
         var fulfillment = await server.ClientWithRole("fulfillment", "WH1");
         await (await fulfillment.GetAsync("/api/v1/orders")).ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
     }

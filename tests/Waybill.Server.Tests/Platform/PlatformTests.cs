@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Waybill.Server.Tests.Infrastructure;
 
 namespace Waybill.Server.Tests.Platform;
@@ -86,7 +88,8 @@ public abstract class PlatformTests(WaybillServer server)
     {
         string last = "";
         for (var i = 0; i < 3; i++) last = (await (await _admin.PostJson("/api/v1/orders", Api.WebOrder())).Expect(HttpStatusCode.Created))["id"].Str();
-        await _admin.AllEvents($"&subject={last}", atLeast: 1);
+        await (await _admin.PostJson($"/api/v1/orders/{last}/approve", null)).Expect(HttpStatusCode.OK);
+        await _admin.AllEvents($"&subject={last}", atLeast: 3);
         var all = await _admin.AllEvents();
         var paged = new List<JsonObject>();
         string? cursor = null;
@@ -100,7 +103,34 @@ public abstract class PlatformTests(WaybillServer server)
         Assert.True(all.Count >= 3);
         var times = all.Select(e => DateTimeOffset.Parse(e["time"].Str(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(times.Order(), times);
-        Assert.All(await _admin.AllEvents("&types=order.approved"), e => Assert.Equal("order.approved", e["type"].Str()));
+        var approved = await _admin.AllEvents("&types=order.approved");
+        Assert.Contains(approved, e => e["subject"].Str() == last);
+        Assert.All(approved, e => Assert.Equal("order.approved", e["type"].Str()));
+    }
+
+    [Fact]
+    public async Task A_replayed_key_issue_never_shows_or_stores_the_secret_again()
+    {
+        var key = Guid.NewGuid().ToString();
+        var body = JsonNode.Parse("""{ "name": "replayed", "role": "viewer" }""");
+        var first = await (await _admin.PostJson("/api/v1/api-keys", body, key)).Expect(HttpStatusCode.Created);
+        var secret = first["secret"].Str();
+        var replay = await (await _admin.PostJson("/api/v1/api-keys", body, key)).Expect(HttpStatusCode.Created);
+        Assert.Equal(first["id"].Str(), replay["id"].Str());
+        Assert.Null(replay["secret"]);
+
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Waybill.Server.Data.WaybillDb>();
+        Assert.False(await db.IdempotencyRecords.AnyAsync(r => r.Body.Contains(secret)));
+    }
+
+    [Theory]
+    [InlineData("/api/v1/orders?limit=abc", "limit")]
+    [InlineData("/api/v1/orders?from=yesterday", "from")]
+    [InlineData("/api/v1/events?limit=x", "limit")]
+    public async Task Query_values_of_the_wrong_type_are_named(string url, string field)
+    {
+        await (await _admin.GetAsync(url)).ExpectFieldError(field);
     }
 
     [Fact]

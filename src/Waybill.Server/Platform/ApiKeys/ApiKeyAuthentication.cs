@@ -57,8 +57,10 @@ public sealed record CachedApiKey(string Id, string Name, Role Role, IReadOnlyLi
 
 public sealed class ApiKeyCache(IClock clock)
 {
+    // A revoked key is dropped at once on the node that revoked it and within this lifetime on the others.
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
-    private readonly ConcurrentDictionary<string, (CachedApiKey? Key, DateTimeOffset Until)> _byHash = new(StringComparer.Ordinal);
+    private const int Capacity = 10_000;
+    private readonly ConcurrentDictionary<string, (CachedApiKey Key, DateTimeOffset Until)> _byHash = new(StringComparer.Ordinal);
 
     public async Task<CachedApiKey?> FindAsync(string hash, IServiceProvider services, CancellationToken cancellationToken)
     {
@@ -70,7 +72,12 @@ public sealed class ApiKeyCache(IClock clock)
             .Where(k => k.SecretHash == hash)
             .Select(k => new CachedApiKey(k.Id, k.Name, k.Role, k.Locations))
             .FirstOrDefaultAsync(cancellationToken);
-        _byHash[hash] = (key, now + Lifetime);
+        // Only keys that exist are remembered, so random tokens cannot grow the cache.
+        if (key is not null)
+        {
+            if (_byHash.Count >= Capacity) _byHash.Clear();
+            _byHash[hash] = (key, now + Lifetime);
+        }
         return key;
     }
 
@@ -78,7 +85,7 @@ public sealed class ApiKeyCache(IClock clock)
     {
         foreach (var (hash, entry) in _byHash)
         {
-            if (entry.Key?.Id == keyId) _byHash.TryRemove(hash, out _);
+            if (entry.Key.Id == keyId) _byHash.TryRemove(hash, out _);
         }
     }
 
@@ -91,5 +98,5 @@ public static class Caller
 
     /// <summary>How the audit trail names whoever made a change.</summary>
     public static string Actor(this ClaimsPrincipal user) =>
-        user.Identity?.IsAuthenticated == true ? $"api_key:{user.FindFirstValue(ClaimTypes.Name)}" : "system";
+        user.Identity?.IsAuthenticated == true ? $"api_key:{user.FindFirstValue(ClaimTypes.Name)} ({user.KeyId()})" : "system";
 }

@@ -15,7 +15,7 @@ public static class ApiKeysEndpoints
 
     public sealed record KeyResponse(string Id, string Name, Role Role, IReadOnlyList<string> Locations, DateTimeOffset CreatedAt);
 
-    public sealed record IssuedKeyResponse(string Id, string Name, Role Role, IReadOnlyList<string> Locations, DateTimeOffset CreatedAt, string Secret);
+    public sealed record IssuedKeyResponse(string Id, string Name, Role Role, IReadOnlyList<string> Locations, DateTimeOffset CreatedAt, string? Secret);
 
     public static IEndpointRouteBuilder MapApiKeys(this IEndpointRouteBuilder routes)
     {
@@ -44,7 +44,8 @@ public static class ApiKeysEndpoints
         audit.Record("api_key", key.Id, "issue", http.User.Actor(), null, null, null, new { key.Name, role = StatusNames.Of(key.Role) });
         var response = new IssuedKeyResponse(key.Id, key.Name, key.Role, key.Locations, key.CreatedAt, secret);
         var location = $"/api/v1/api-keys/{key.Id}";
-        await commit.SaveAsync(201, response, location, cancellationToken);
+        // Only a hash of the secret is ever stored: a replay with the same Idempotency-Key answers without it.
+        await commit.SaveAsync(201, response with { Secret = null }, location, cancellationToken);
         return TypedResults.Created(location, response);
     }
 
