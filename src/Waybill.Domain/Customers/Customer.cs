@@ -17,6 +17,16 @@ public sealed class Customer
 
     public static string KeyOf(string email) => email.Trim().ToLowerInvariant();
 
+    /// <summary>The order's customer among the candidates: the one with the channel's externalId, else the one with the email.</summary>
+    public static Customer? Match(IEnumerable<Customer> candidates, string? externalId, string email)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        var key = KeyOf(email);
+        var list = candidates as IReadOnlyCollection<Customer> ?? [.. candidates];
+        return list.FirstOrDefault(c => externalId is not null && c.ExternalId == externalId)
+            ?? list.FirstOrDefault(c => c.EmailKey == key);
+    }
+
     public static Customer Register(string id, string? externalId, string email, string? firstName, string? lastName, string? phone, DateTimeOffset now) =>
         new()
         {

@@ -20,13 +20,12 @@ public sealed class CustomerDirectory(WaybillDb db, KnownCustomers known, IIdGen
         var externalId = string.IsNullOrWhiteSpace(input.ExternalId) ? null : input.ExternalId;
         if (known.TryMatch(externalId, key, out var remembered)) return remembered;
 
-        // One query finds both candidates; the externalId match wins over the email match.
+        // One query fetches both candidates; the domain decides which one the order belongs to.
         var candidates = await db.Customers.AsNoTracking()
             .Where(c => c.EmailKey == key || (externalId != null && c.ExternalId == externalId))
             .Take(2)
             .ToListAsync(cancellationToken);
-        var customer = candidates.FirstOrDefault(c => externalId is not null && c.ExternalId == externalId)
-            ?? candidates.FirstOrDefault(c => c.EmailKey == key);
+        var customer = Customer.Match(candidates, externalId, input.Email!);
         if (customer is not null)
         {
             var found = CustomerResponse.From(customer);

@@ -136,8 +136,8 @@ public static partial class CaptureOrder
         var billing = Address(request.BillingAddress, "billingAddress", errors);
 
         var groups = new List<DeliveryGroupDraft>();
-        if (request.DeliveryGroups is null || request.DeliveryGroups.Count == 0)
-            errors.Add("deliveryGroups", "An order needs at least one delivery group.");
+        if (request.DeliveryGroups is null)
+            errors.Add("deliveryGroups", "deliveryGroups is required.");
         else if (request.DeliveryGroups.Count > MaxDeliveryGroups)
             errors.Add("deliveryGroups", $"An order has at most {MaxDeliveryGroups} delivery groups.");
         else if (request.DeliveryGroups.Sum(g => g?.Lines?.Count ?? 0) > MaxLines)
@@ -200,7 +200,7 @@ public static partial class CaptureOrder
             Adjustments(group.DeliveryCharge?.Adjustments, $"{path}.deliveryCharge.adjustments", errors));
 
         var lines = new List<LineDraft>();
-        if (group.Lines is null || group.Lines.Count == 0) errors.Add($"{path}.lines", "A delivery group needs at least one line.");
+        if (group.Lines is null) errors.Add($"{path}.lines", "lines is required.");
         for (var l = 0; l < (group.Lines?.Count ?? 0); l++)
         {
             var line = group.Lines![l];
@@ -209,11 +209,10 @@ public static partial class CaptureOrder
             var lineReference = Text(line.Reference, $"{lp}.reference", 64, errors);
             var sku = Text(line.Sku, $"{lp}.sku", 100, errors);
             Optional(line.Name, $"{lp}.name", 200, errors);
+            // Shape only here (present, in range); the business rules (quantity above zero, price not negative) are the domain's.
             if (line.Quantity is null) errors.Add($"{lp}.quantity", "quantity is required.");
-            else if (line.Quantity <= 0) errors.Add($"{lp}.quantity", "The quantity must be a whole number greater than zero.");
             else if (line.Quantity > 1_000_000) errors.Add($"{lp}.quantity", "The quantity is limited to 1,000,000 a line.");
             var unitPrice = Amount(line.UnitPrice, $"{lp}.unitPrice", errors);
-            if (unitPrice < 0) errors.Add($"{lp}.unitPrice", "The unit price must not be negative.");
             var taxes = new List<TaxDraft>();
             for (var t = 0; t < (line.Taxes?.Count ?? 0); t++)
             {

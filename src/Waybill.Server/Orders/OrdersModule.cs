@@ -1,4 +1,5 @@
 using Waybill.Server.Customers;
+using Waybill.Server.Platform;
 
 namespace Waybill.Server.Orders;
 
@@ -12,7 +13,7 @@ public static class OrdersModule
 
     public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder routes)
     {
-        var orders = routes.MapGroup("/api/v1/orders").WithTags("Orders");
+        var orders = routes.MapGroup("/api/v1/orders").WithTags("Orders").WithStandardProblems();
         orders.MapCaptureOrder();
         orders.MapListOrders();
         orders.MapGetOrder();

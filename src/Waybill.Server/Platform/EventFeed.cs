@@ -14,7 +14,7 @@ public static class EventFeed
 
     public static IEndpointRouteBuilder MapEventFeed(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/v1/events", Handle).RequireAuthorization(Policies.Read).WithTags("Events").WithName("ListEvents");
+        routes.MapGet("/api/v1/events", Handle).RequireAuthorization(Policies.Read).WithTags("Events").WithName("ListEvents").WithStandardProblems();
         return routes;
     }
 

@@ -53,6 +53,17 @@ public static class Problems
     }
 }
 
+public static class ProblemMetadata
+{
+    /// <summary>The problem responses every API endpoint can answer with, so the OpenAPI document lists them.</summary>
+    public static TBuilder WithStandardProblems<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    {
+        foreach (var status in new[] { 400, 401, 403, 404, 409, 413, 422 })
+            builder.ProducesProblem(status, Problems.ContentType);
+        return builder;
+    }
+}
+
 /// <summary>A problem an endpoint answers with directly (not a broken domain rule): 404, 409 version_conflict, 422 reuse.</summary>
 public sealed class ProblemException(ProblemDetails problem) : Exception(problem.Detail ?? problem.Title)
 {

@@ -145,6 +145,26 @@ public class OrderCaptureTests
         Assert.Contains("deliveryGroups[0].lines[0].unitPrice", error.Errors.Keys);
     }
 
+    [Property(MaxTest = 500)]
+    public Property Each_line_gets_its_proportional_share_of_the_order_adjustments_within_one_minor_unit() =>
+        Prop.ForAll(RandomOrders.Drafts(), draft =>
+        {
+            var order = OrderDrafts.Capture(draft);
+            var unit = 1m / draft.Currency.MinorUnitFactor;
+            var lines = order.ProductLines.ToList();
+            // Computed here from the draft's own figures, not from the model's proration.
+            var own = lines.Select(l => l.LineAmount + l.Adjustments.Where(a => a.Source == AdjustmentSource.Line).Sum(a => a.Amount)).ToList();
+            var total = own.Sum();
+            var orderSum = draft.OrderAdjustments.Sum(a => a.Amount);
+            for (var i = 0; i < lines.Count; i++)
+            {
+                var share = lines[i].Adjustments.Where(a => a.Source == AdjustmentSource.OrderShare).Sum(a => a.Amount);
+                var exact = total == 0 ? 0m : orderSum * own[i] / total;
+                if (Math.Abs(share - exact) >= unit || own[i] + share < 0 || share > 0) return false;
+            }
+            return true;
+        });
+
     [Fact]
     public void Order_adjustments_are_spread_in_proportion_to_lines_after_their_own_adjustments()
     {

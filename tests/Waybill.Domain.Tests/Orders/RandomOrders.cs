@@ -16,7 +16,8 @@ internal static class RandomOrders
         let currency = Currency.Of(code)
         from groupCount in Gen.Choose(1, 3)
         from groups in Gen.ListOf(Group(currency), groupCount)
-        from orderAdjustmentFractions in Gen.ListOf(Gen.Choose(0, 30), 2)
+        // Sometimes the order adjustments take everything that is left: rounding must still never push a line below zero.
+        from orderAdjustmentFractions in Gen.ListOf(Gen.Frequency((3, Gen.Choose(0, 60)), (1, Gen.Constant(100))), 2)
         from adjustmentCount in Gen.Choose(0, 2)
         select Build(currency, taxation, [.. groups], [.. orderAdjustmentFractions.Take(adjustmentCount)]);
 
@@ -32,26 +33,14 @@ internal static class RandomOrders
 
     private static OrderDraft Build(Currency currency, Taxation taxation, List<(int Quantity, long UnitMinor, int AdjustPercent, int TaxPercent)[]> groups, List<int> orderPercents)
     {
-        var lineNo = 0;
-        var groupDrafts = new List<DeliveryGroupDraft>();
+        // Lines after their own adjustments first, then the order adjustments (a share of what is left), then taxes:
+        // a tax is on the line after every adjustment, its order-level share included (api.md).
         long productsAfterLineAdjustments = 0;
-        foreach (var (group, g) in groups.Select((x, i) => (x, i)))
+        foreach (var group in groups)
         {
-            var lines = new List<LineDraft>();
-            foreach (var (quantity, unitMinor, adjustPercent, taxPercent) in group)
-            {
-                var lineMinor = unitMinor * quantity;
-                var adjustMinor = -(lineMinor * adjustPercent / 100);
-                productsAfterLineAdjustments += lineMinor + adjustMinor;
-                var taxMinor = (lineMinor + adjustMinor) * taxPercent / 100;
-                lines.Add(new LineDraft($"l{++lineNo}", $"SKU-{lineNo}", "item", quantity, currency.FromMinor(unitMinor),
-                    adjustMinor == 0 ? [] : [new AdjustmentDraft("p", null, currency.FromMinor(adjustMinor))],
-                    [new TaxDraft("tax", taxPercent / 100m, currency.FromMinor(taxMinor))]));
-            }
-            groupDrafts.Add(new DeliveryGroupDraft($"g{g}", new DeliveryMethod("ground", DeliveryMethodType.Ship, null), OrderDrafts.Home,
-                new DeliveryChargeDraft(currency.FromMinor(500 * (g + 1)), 0, []), lines));
+            foreach (var (quantity, unitMinor, adjustPercent, _) in group)
+                productsAfterLineAdjustments += unitMinor * quantity - unitMinor * quantity * adjustPercent / 100;
         }
-        // Order adjustments take a share of what is left after line adjustments, so they never exceed the lines.
         var orderAdjustments = new List<AdjustmentDraft>();
         var remaining = productsAfterLineAdjustments;
         foreach (var percent in orderPercents)
@@ -59,6 +48,26 @@ internal static class RandomOrders
             var minor = remaining * percent / 100;
             remaining -= minor;
             orderAdjustments.Add(new AdjustmentDraft("o", null, currency.FromMinor(-minor)));
+        }
+        // Each line keeps about this fraction of its amount; its share is within one minor unit of exact.
+        var kept = productsAfterLineAdjustments == 0 ? 1m : (decimal)remaining / productsAfterLineAdjustments;
+
+        var lineNo = 0;
+        var groupDrafts = new List<DeliveryGroupDraft>();
+        foreach (var (group, g) in groups.Select((x, i) => (x, i)))
+        {
+            var lines = new List<LineDraft>();
+            foreach (var (quantity, unitMinor, adjustPercent, taxPercent) in group)
+            {
+                var lineMinor = unitMinor * quantity;
+                var adjustMinor = -(lineMinor * adjustPercent / 100);
+                var taxMinor = Math.Max(0, (long)decimal.Floor((lineMinor + adjustMinor) * kept * taxPercent / 100m) - 1);
+                lines.Add(new LineDraft($"l{++lineNo}", $"SKU-{lineNo}", "item", quantity, currency.FromMinor(unitMinor),
+                    adjustMinor == 0 ? [] : [new AdjustmentDraft("p", null, currency.FromMinor(adjustMinor))],
+                    [new TaxDraft("tax", taxPercent / 100m, currency.FromMinor(taxMinor))]));
+            }
+            groupDrafts.Add(new DeliveryGroupDraft($"g{g}", new DeliveryMethod("ground", DeliveryMethodType.Ship, null), OrderDrafts.Home,
+                new DeliveryChargeDraft(currency.FromMinor(500 * (g + 1)), 0, []), lines));
         }
         return new OrderDraft("web", "X-1", OrderDrafts.Now, currency, taxation, null, groupDrafts, orderAdjustments, []);
     }

@@ -19,7 +19,7 @@ public static class ApiKeysEndpoints
 
     public static IEndpointRouteBuilder MapApiKeys(this IEndpointRouteBuilder routes)
     {
-        var keys = routes.MapGroup("/api/v1/api-keys").WithTags("API keys").RequireAuthorization(Policies.Admin);
+        var keys = routes.MapGroup("/api/v1/api-keys").WithTags("API keys").RequireAuthorization(Policies.Admin).WithStandardProblems();
         keys.MapPost("/", Issue).WithName("IssueApiKey");
         keys.MapGet("/", List).WithName("ListApiKeys");
         keys.MapDelete("/{id}", Revoke).WithName("RevokeApiKey");
