@@ -44,9 +44,13 @@ public static class OrderStore
             // One history entry per change: the capture, and every status change (approve, hold, release-hold, …).
             if (e.Type is OrderEventTypes.Created or OrderEventTypes.StatusChanged)
             {
+                // The capture's own record says what was taken in; a status change says it with its statuses.
+                object? changes = e.Type == OrderEventTypes.Created
+                    ? new { response.OrderNumber, response.Currency, response.Totals.GrandTotalAmount, lines = response.DeliveryGroups.Sum(g => g.Lines.Count) }
+                    : null;
                 audit.Record("order", order.Id, e.Action, actor,
                     e.PreviousStatus is { } from ? Domain.Common.StatusNames.Of(from) : null,
-                    Domain.Common.StatusNames.Of(e.Status), e.Reason);
+                    Domain.Common.StatusNames.Of(e.Status), e.Reason, changes);
             }
         }
         order.ClearEvents();

@@ -232,6 +232,8 @@ public abstract class CaptureOrderTests(WaybillServer server)
         Assert.Equal("capture", entry["action"].Str());
         Assert.Equal("created", entry["toStatus"].Str());
         Assert.StartsWith("api_key:", entry["actor"].Str());
+        Assert.Equal(order["orderNumber"].Str(), entry["changes"]!["orderNumber"].Str());
+        Assert.Equal(53.29m, entry["changes"]!["grandTotalAmount"].Dec());
     }
 
     [Fact]
