@@ -26,6 +26,8 @@ public sealed class Order
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
     public string CustomerId { get; private set; } = "";
+    /// <summary>Who handed the order over (an API key id), when known.</summary>
+    public string? CapturedBy { get; private set; }
     public Address? BillingAddress { get; private set; }
 
     public Currency Currency => Currency.Of(CurrencyCode);
@@ -81,6 +83,7 @@ public sealed class Order
             CreatedAt = now,
             UpdatedAt = now,
             CustomerId = customerId,
+            CapturedBy = draft.CapturedBy,
             BillingAddress = draft.BillingAddress,
         };
 

@@ -14,7 +14,11 @@ public sealed record OrderDraft(
     Address? BillingAddress,
     IReadOnlyList<DeliveryGroupDraft> DeliveryGroups,
     IReadOnlyList<AdjustmentDraft> OrderAdjustments,
-    IReadOnlyList<PaymentDraft> Payments);
+    IReadOnlyList<PaymentDraft> Payments)
+{
+    /// <summary>Who handed the order over (the API key's id): a storefront reads only the orders it captured.</summary>
+    public string? CapturedBy { get; init; }
+}
 
 public sealed record DeliveryGroupDraft(
     string Reference,

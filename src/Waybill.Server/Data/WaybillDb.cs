@@ -51,6 +51,7 @@ public abstract class WaybillDb(DbContextOptions options) : DbContext(options)
             o.HasIndex(x => new { x.Channel, x.ExternalReference }).IsUnique();
             o.HasIndex(x => x.OrderNumber).IsUnique();
             o.HasIndex(x => x.CustomerId);
+            o.HasIndex(x => x.CapturedBy);
             o.HasIndex(x => x.Status);
             o.Property(x => x.BillingAddress).HasConversion(Json<Address?>()).Metadata.SetValueComparer(Comparer<Address?>());
             o.Ignore(x => x.OrderAdjustments);

@@ -58,7 +58,7 @@ public static partial class CaptureOrder
         Request request, WaybillDb db, CustomerDirectory customers, OrderNumbers orderNumbers, EventOutbox outbox,
         AuditTrail audit, RequestCommit commit, IIdGenerator ids, IClock clock, HttpContext http, CancellationToken cancellationToken)
     {
-        var draft = ToDraft(request);
+        var draft = ToDraft(request) with { CapturedBy = http.User.KeyId() };
 
         // Channels resend: the unique index on channel + externalReference finds a resend when the insert fails, which
         // costs nothing on the common path. The same retry covers two first orders of one new customer racing.

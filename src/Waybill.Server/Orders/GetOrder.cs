@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Waybill.Server.Data;
+using Waybill.Server.Platform;
 using Waybill.Server.Platform.ApiKeys;
 
 namespace Waybill.Server.Orders;
@@ -15,6 +16,7 @@ public static class GetOrder
     public static async Task<Ok<OrderResponse>> Handle(string id, WaybillDb db, HttpContext http, CancellationToken cancellationToken)
     {
         var (order, customer) = await OrderStore.LoadAsync(db, id, cancellationToken);
+        if (!http.User.CanSee(order)) throw new ProblemException(Problems.NotFound("order", id));
         http.Response.Headers.ETag = $"\"{order.Version}\"";
         return TypedResults.Ok(OrderResponse.From(order, customer));
     }

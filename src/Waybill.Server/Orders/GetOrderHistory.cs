@@ -16,10 +16,10 @@ public static class GetOrderHistory
         .RequireAuthorization(Policies.ReadOrders)
         .WithName("GetOrderHistory");
 
-    public static async Task<Ok<Page<HistoryEntry>>> Handle(string id, WaybillDb db, CancellationToken cancellationToken, int? limit = null, string? cursor = null)
+    public static async Task<Ok<Page<HistoryEntry>>> Handle(string id, WaybillDb db, HttpContext http, CancellationToken cancellationToken, int? limit = null, string? cursor = null)
     {
         var page = PageRequest.Parse(limit, cursor);
-        if (!await db.Orders.AnyAsync(o => o.Id == id, cancellationToken)) throw new ProblemException(Problems.NotFound("order", id));
+        if (!await db.Orders.VisibleTo(http.User).AnyAsync(o => o.Id == id, cancellationToken)) throw new ProblemException(Problems.NotFound("order", id));
         var after = page.After is null ? 0 : ParseSequence(page.After);
         var entries = await db.AuditEntries.AsNoTracking()
             .Where(a => a.EntityType == "order" && a.EntityId == id && a.Sequence > after)

@@ -17,12 +17,12 @@ public static class ListOrders
         .WithName("ListOrders");
 
     public static async Task<Ok<Page<OrderResponse>>> Handle(
-        WaybillDb db, CancellationToken cancellationToken,
+        WaybillDb db, HttpContext http, CancellationToken cancellationToken,
         string? status = null, string? channel = null, string? customerId = null, string? email = null, string? sku = null,
         DateTimeOffset? from = null, DateTimeOffset? to = null, string? q = null, int? limit = null, string? cursor = null)
     {
         var page = PageRequest.Parse(limit, cursor);
-        var query = db.Orders.AsNoTracking();
+        var query = db.Orders.AsNoTracking().VisibleTo(http.User);
         if (status is not null)
         {
             var wanted = ParseStatus(status);

@@ -75,6 +75,26 @@ public abstract class ListOrdersTests(WaybillServer server)
     }
 
     [Fact]
+    public async Task A_storefront_reads_the_orders_it_captured_and_no_others()
+    {
+        var shop = await server.ClientWithRole("storefront");
+        var otherShop = await server.ClientWithRole("storefront");
+        var mine = await (await shop.PostJson("/api/v1/orders", Api.WebOrder())).Expect(HttpStatusCode.Created);
+        var theirs = await (await otherShop.PostJson("/api/v1/orders", Api.WebOrder())).Expect(HttpStatusCode.Created);
+        var admins = await Capture();
+
+        await (await shop.GetAsync($"/api/v1/orders/{mine["id"].Str()}")).Expect(HttpStatusCode.OK);
+        await (await shop.GetAsync($"/api/v1/orders/{mine["id"].Str()}/history")).Expect(HttpStatusCode.OK);
+        await (await shop.GetAsync($"/api/v1/orders/{theirs["id"].Str()}")).ExpectProblem(HttpStatusCode.NotFound, "not_found");
+        await (await shop.GetAsync($"/api/v1/orders/{admins["id"].Str()}/history")).ExpectProblem(HttpStatusCode.NotFound, "not_found");
+        var listed = await (await shop.GetAsync("/api/v1/orders?limit=500")).Expect(HttpStatusCode.OK);
+        Assert.Equal([mine["id"].Str()], listed["items"]!.AsArray().Select(o => o!["id"].Str()));
+
+        // Everyone else who may read orders sees all of them.
+        Assert.Equal(HttpStatusCode.OK, (await _admin.GetAsync($"/api/v1/orders/{theirs["id"].Str()}")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_viewer_may_read_but_not_act()
     {
         var order = await Capture();
@@ -82,8 +102,6 @@ public abstract class ListOrdersTests(WaybillServer server)
         await (await viewer.GetAsync($"/api/v1/orders/{order["id"].Str()}")).Expect(HttpStatusCode.OK);
         await (await viewer.GetAsync("/api/v1/orders")).Expect(HttpStatusCode.OK);
         await (await viewer.PostJson($"/api/v1/orders/{order["id"].Str()}/approve", null)).ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
-        var storefront = await server.ClientWithRole("storefront");
-        await (await storefront.GetAsync("/api/v1/orders")).ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
         var fulfillment = await server.ClientWithRole("fulfillment", "WH1");
         await (await fulfillment.GetAsync("/api/v1/orders")).ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
     }

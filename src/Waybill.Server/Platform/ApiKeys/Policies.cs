@@ -13,9 +13,8 @@ public static class Policies
 
     public static AuthorizationBuilder AddWaybillPolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(CaptureOrders, p => p.RequireRole(Names(Role.Storefront, Role.Agent, Role.Admin)))
-        // Storefront keys may read "their" orders; until an order records which key or channel owner captured it,
-        // they read none rather than every channel's (the capture answer itself still carries the order).
-        .AddPolicy(ReadOrders, p => p.RequireRole(Names(Role.Viewer, Role.Agent, Role.Finance, Role.Admin)))
+        // Storefront keys read their orders only: the order endpoints narrow them to orders they captured (OrderScope).
+        .AddPolicy(ReadOrders, p => p.RequireRole(Names(Role.Viewer, Role.Storefront, Role.Agent, Role.Finance, Role.Admin)))
         .AddPolicy(ActOnOrders, p => p.RequireRole(Names(Role.Agent, Role.Admin)))
         .AddPolicy(Read, p => p.RequireRole(Names(Role.Viewer, Role.Agent, Role.Finance, Role.Admin)))
         .AddPolicy(Admin, p => p.RequireRole(Names(Role.Admin)));

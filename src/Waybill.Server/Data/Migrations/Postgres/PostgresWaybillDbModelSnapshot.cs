@@ -120,6 +120,10 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("billing_address");
 
+                    b.Property<string>("CapturedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("captured_by");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasColumnType("text")
@@ -186,6 +190,9 @@ namespace Waybill.Server.Data.Migrations.Postgres
 
                     b.HasKey("Id")
                         .HasName("pk_orders");
+
+                    b.HasIndex("CapturedBy")
+                        .HasDatabaseName("ix_orders_captured_by");
 
                     b.HasIndex("CustomerId")
                         .HasDatabaseName("ix_orders_customer_id");

@@ -111,6 +111,10 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("billing_address");
 
+                    b.Property<string>("CapturedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("captured_by");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -177,6 +181,9 @@ namespace Waybill.Server.Data.Migrations.Sqlite
 
                     b.HasKey("Id")
                         .HasName("pk_orders");
+
+                    b.HasIndex("CapturedBy")
+                        .HasDatabaseName("ix_orders_captured_by");
 
                     b.HasIndex("CustomerId")
                         .HasDatabaseName("ix_orders_customer_id");

@@ -1,0 +1,37 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Waybill.Server.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class OrderCapturedBy : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "captured_by",
+                table: "orders",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_captured_by",
+                table: "orders",
+                column: "captured_by");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "ix_orders_captured_by",
+                table: "orders");
+
+            migrationBuilder.DropColumn(
+                name: "captured_by",
+                table: "orders");
+        }
+    }
+}
