@@ -30,7 +30,6 @@ public sealed class DeliveryGroup
     public IReadOnlyList<OrderLine> Lines => _lines;
 
     public IEnumerable<OrderLine> ProductLines => _lines.Where(l => l.Type == OrderLineType.Product);
-    public OrderLine DeliveryCharge => _lines.First(l => l.Type == OrderLineType.DeliveryCharge);
 
     internal void Add(OrderLine line)
     {

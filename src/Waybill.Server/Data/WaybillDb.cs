@@ -83,7 +83,6 @@ public abstract class WaybillDb(DbContextOptions options) : DbContext(options)
             g.HasMany(x => x.Lines).WithOne().HasForeignKey(l => l.DeliveryGroupId);
             g.Navigation(x => x.Lines).HasField("_lines");
             g.Ignore(x => x.ProductLines);
-            g.Ignore(x => x.DeliveryCharge);
         });
 
         modelBuilder.Entity<OrderLine>(l =>

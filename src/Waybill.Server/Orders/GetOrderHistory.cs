@@ -20,7 +20,7 @@ public static class GetOrderHistory
     {
         var page = PageRequest.Parse(limit, cursor);
         if (!await db.Orders.VisibleTo(http.User).AnyAsync(o => o.Id == id, cancellationToken)) throw new ProblemException(Problems.NotFound("order", id));
-        var after = page.After is null ? 0 : ParseSequence(page.After);
+        var after = page.AfterSequence;
         var entries = await db.AuditEntries.AsNoTracking()
             .Where(a => a.EntityType == "order" && a.EntityId == id && a.Sequence > after)
             .OrderBy(a => a.Sequence)
@@ -28,11 +28,6 @@ public static class GetOrderHistory
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(page.ToPage(entries, a => a.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), a =>
             new HistoryEntry(a.At, a.Actor, a.Action, a.FromStatus, a.ToStatus, a.Reason,
-                a.Changes is null ? null : System.Text.Json.JsonDocument.Parse(a.Changes).RootElement.Clone())));
+                a.Changes is null ? null : System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement>(a.Changes))));
     }
-
-    private static long ParseSequence(string value) =>
-        long.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var sequence)
-            ? sequence
-            : throw new ProblemException(Problems.Validation("cursor", "The cursor is not one this server gave out."));
 }

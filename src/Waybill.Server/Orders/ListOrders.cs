@@ -62,9 +62,11 @@ public static class ListOrders
         }));
     }
 
+    private static readonly Dictionary<string, OrderStatus> StatusesByName =
+        Enum.GetValues<OrderStatus>().ToDictionary(Domain.Common.StatusNames.Of, StringComparer.Ordinal);
+
     private static OrderStatus ParseStatus(string value) =>
-        Enum.GetValues<OrderStatus>().FirstOrDefault(s => Domain.Common.StatusNames.Of(s) == value, (OrderStatus)(-1)) is var s && s != (OrderStatus)(-1)
-            ? s
-            : throw new ProblemException(Problems.Validation("status", $"'{value}' is not an order status: " +
-                string.Join(", ", Enum.GetValues<OrderStatus>().Select(Domain.Common.StatusNames.Of)) + "."));
+        StatusesByName.TryGetValue(value, out var status)
+            ? status
+            : throw new ProblemException(Problems.Validation("status", $"'{value}' is not an order status: {string.Join(", ", StatusesByName.Keys)}."));
 }

@@ -22,10 +22,7 @@ public static class EventFeed
         WaybillDb db, CancellationToken cancellationToken, string? cursor = null, int? limit = null, string? types = null, string? subject = null)
     {
         var page = PageRequest.Parse(limit, cursor);
-        var after = 0L;
-        if (page.After is not null && !long.TryParse(page.After, System.Globalization.CultureInfo.InvariantCulture, out after))
-            throw new ProblemException(Problems.Validation("cursor", "The cursor is not one this server gave out."));
-
+        var after = page.AfterSequence;
         var query = Committed(db).Where(e => e.Sequence > after);
         if (!string.IsNullOrWhiteSpace(types))
         {

@@ -27,6 +27,12 @@ public readonly record struct PageRequest(int Limit, string? After)
         }
     }
 
+    /// <summary>The position after which a sequence-ordered list (history, event feed) continues; 0 for the first page.</summary>
+    public long AfterSequence =>
+        After is null ? 0
+        : long.TryParse(After, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence) ? sequence
+        : throw new ProblemException(Problems.Validation("cursor", "The cursor is not one this server gave out."));
+
     public static string Encode(string position) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(position));
 
     /// <summary>Builds the page from a query that fetched one row more than the limit (that extra row says there is a next page).</summary>

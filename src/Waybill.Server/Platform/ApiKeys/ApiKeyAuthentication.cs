@@ -89,7 +89,6 @@ public sealed class ApiKeyCache(IClock clock)
         }
     }
 
-    public void Clear() => _byHash.Clear();
 }
 
 public static class Caller

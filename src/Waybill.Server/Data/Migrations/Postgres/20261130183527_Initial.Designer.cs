@@ -12,8 +12,8 @@ using Waybill.Server.Data;
 namespace Waybill.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresWaybillDb))]
-    [Migration("20261130181658_OrderCapturedBy")]
-    partial class OrderCapturedBy
+    [Migration("20261130183527_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

@@ -10,7 +10,7 @@ using Waybill.Server.Data;
 namespace Waybill.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteWaybillDb))]
-    [Migration("20261130161817_Initial")]
+    [Migration("20261130183516_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -114,6 +114,10 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("billing_address");
 
+                    b.Property<string>("CapturedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("captured_by");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -180,6 +184,9 @@ namespace Waybill.Server.Data.Migrations.Sqlite
 
                     b.HasKey("Id")
                         .HasName("pk_orders");
+
+                    b.HasIndex("CapturedBy")
+                        .HasDatabaseName("ix_orders_captured_by");
 
                     b.HasIndex("CustomerId")
                         .HasDatabaseName("ix_orders_customer_id");

@@ -136,6 +136,7 @@ namespace Waybill.Server.Data.Migrations.Postgres
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     customer_id = table.Column<string>(type: "text", nullable: false),
+                    captured_by = table.Column<string>(type: "text", nullable: true),
                     billing_address = table.Column<string>(type: "text", nullable: true),
                     order_adjustments = table.Column<string>(type: "text", nullable: false)
                 },
@@ -278,6 +279,11 @@ namespace Waybill.Server.Data.Migrations.Postgres
                 name: "ix_order_lines_sku",
                 table: "order_lines",
                 column: "sku");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_captured_by",
+                table: "orders",
+                column: "captured_by");
 
             migrationBuilder.CreateIndex(
                 name: "ix_orders_channel_external_reference",

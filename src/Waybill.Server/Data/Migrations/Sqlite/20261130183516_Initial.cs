@@ -130,6 +130,7 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
                     updated_at = table.Column<long>(type: "INTEGER", nullable: false),
                     customer_id = table.Column<string>(type: "TEXT", nullable: false),
+                    captured_by = table.Column<string>(type: "TEXT", nullable: true),
                     billing_address = table.Column<string>(type: "TEXT", nullable: true),
                     order_adjustments = table.Column<string>(type: "TEXT", nullable: false)
                 },
@@ -272,6 +273,11 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                 name: "ix_order_lines_sku",
                 table: "order_lines",
                 column: "sku");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_captured_by",
+                table: "orders",
+                column: "captured_by");
 
             migrationBuilder.CreateIndex(
                 name: "ix_orders_channel_external_reference",
