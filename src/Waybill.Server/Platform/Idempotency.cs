@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Waybill.Server.Data;
 using Waybill.Server.Platform.ApiKeys;
