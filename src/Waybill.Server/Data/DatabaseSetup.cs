@@ -53,6 +53,7 @@ public static class DatabaseSetup
     {
         services.AddSingleton(sp => DatabaseSettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<OrderNumbers>();
+        services.AddSingleton<InsertBatch>();
         services.AddDbContextPool<PostgresWaybillDb>((sp, o) => o
             .UseNpgsql(sp.GetRequiredService<DatabaseSettings>().ConnectionString, n => n.MigrationsHistoryTable("__ef_migrations_history").MaxBatchSize(1000))
             .UseSnakeCaseNamingConvention()

@@ -7,12 +7,12 @@ namespace Waybill.Server.Platform;
 /// Saves a use case's changes together with its idempotency record (when the request carried a key): one
 /// transaction, so a retried request either sees the whole first result or none of it.
 /// </summary>
-public sealed class RequestCommit(WaybillDb db, IHttpContextAccessor http, IClock clock, SqliteWriteGate sqliteWrites)
+public sealed class RequestCommit(WaybillDb db, IHttpContextAccessor http, IClock clock, SqliteWriteGate sqliteWrites, InsertBatch inserts)
 {
     /// <param name="insertsOnly">
-    /// The unit of work only adds rows. On PostgreSQL EF Core then sends it as one batch, which the server runs as one
-    /// implicit transaction (atomic: all rows or none), so the explicit transaction's extra COMMIT round trip is saved.
-    /// Never for updates: a failed optimistic-concurrency check is seen only after the batch ran.
+    /// The unit of work only adds rows: it is written by <see cref="InsertBatch"/> (one batch, one implicit transaction
+    /// on PostgreSQL), and its tracked entries are detached afterwards. Never for updates: they need EF Core's
+    /// optimistic-concurrency checks.
     /// </param>
     public async Task SaveAsync<TBody>(int statusCode, TBody body, string? location, CancellationToken cancellationToken, bool insertsOnly = false)
     {
@@ -31,21 +31,18 @@ public sealed class RequestCommit(WaybillDb db, IHttpContextAccessor http, ICloc
                 CreatedAt = clock.UtcNow,
             });
         }
-        var transactions = db.Database.AutoTransactionBehavior;
-        if (insertsOnly && db.IsPostgres && db.ChangeTracker.Entries().All(e => e.State == EntityState.Added))
-            db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
+        // A unit of work that only adds rows skips EF Core's per-save SQL generation (the capture's hot path).
+        Func<Task> write = insertsOnly && db.ChangeTracker.Entries().All(e => e.State == EntityState.Added)
+            ? () => inserts.WriteAsync(db, cancellationToken)
+            : () => db.SaveChangesAsync(cancellationToken);
         try
         {
-            if (db.IsPostgres) await db.SaveChangesAsync(cancellationToken);
-            else await sqliteWrites.RunAsync(() => db.SaveChangesAsync(cancellationToken), cancellationToken);
+            if (db.IsPostgres) await write();
+            else await sqliteWrites.RunAsync(async () => { await write(); return true; }, cancellationToken);
         }
         catch (DbUpdateException ex) when (pending is not null && DbErrors.IsUniqueViolation(ex, "idempotency_records"))
         {
             throw new ConcurrentIdempotentRequestException();
-        }
-        finally
-        {
-            db.Database.AutoTransactionBehavior = transactions;
         }
     }
 
