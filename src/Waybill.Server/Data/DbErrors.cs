@@ -14,4 +14,12 @@ public static class DbErrors
         SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.Message.Contains(name, StringComparison.Ordinal),
         _ => false,
     };
+
+    /// <summary>True when PostgreSQL rolled the transaction back to break a deadlock (or a serialization failure): retry it.</summary>
+    public static bool IsDeadlock(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+            if (e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure }) return true;
+        return false;
+    }
 }

@@ -30,11 +30,13 @@ public sealed class InsertBatch
     {
         var rows = Rows(db);
         var connection = db.Database.GetDbConnection();
+        // Inside a caller's transaction (a capture that also reserved stock) the rows join it; otherwise they are their own.
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
             if (connection is NpgsqlConnection npgsql) await WritePostgresAsync(npgsql, rows, cancellationToken);
-            else await WriteInTransactionAsync(db, rows, cancellationToken);
+            else await WriteCommandsAsync(connection, transaction, rows, cancellationToken);
         }
         catch (DbException ex)
         {
@@ -65,7 +67,7 @@ public sealed class InsertBatch
 
     private static async Task WritePostgresAsync(NpgsqlConnection connection, List<(TableInsert Insert, EntityEntry Entry)> rows, CancellationToken cancellationToken)
     {
-        // No explicit transaction: PostgreSQL runs one batch (one Sync) as one implicit transaction — all rows or none.
+        // Without the caller's transaction PostgreSQL runs one batch (one Sync) as one implicit transaction — all rows or none.
         await using var batch = connection.CreateBatch();
         using var scratch = connection.CreateCommand();
         foreach (var (insert, entry) in rows)
@@ -78,10 +80,9 @@ public sealed class InsertBatch
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task WriteInTransactionAsync(WaybillDb db, List<(TableInsert Insert, EntityEntry Entry)> rows, CancellationToken cancellationToken)
+    private static async Task WriteCommandsAsync(DbConnection connection, DbTransaction? callers, List<(TableInsert Insert, EntityEntry Entry)> rows, CancellationToken cancellationToken)
     {
-        var connection = db.Database.GetDbConnection();
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var transaction = callers ?? await connection.BeginTransactionAsync(cancellationToken);
         var commands = new Dictionary<TableInsert, DbCommand>();
         try
         {
@@ -98,11 +99,12 @@ public sealed class InsertBatch
                 insert.Bind(command, entry, command.Parameters, positional: false);
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
-            await transaction.CommitAsync(cancellationToken);
+            if (callers is null) await transaction.CommitAsync(cancellationToken);
         }
         finally
         {
             foreach (var command in commands.Values) await command.DisposeAsync();
+            if (callers is null) await transaction.DisposeAsync();
         }
     }
 

@@ -26,6 +26,9 @@ public abstract class WaybillDb(DbContextOptions options) : DbContext(options)
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<Counter> Counters => Set<Counter>();
+    public DbSet<Inventory.Stock.StockLevel> StockLevels => Set<Inventory.Stock.StockLevel>();
+    public DbSet<Inventory.Stock.GroupStock> GroupStock => Set<Inventory.Stock.GroupStock>();
+    public DbSet<Domain.Inventory.Reservation> Reservations => Set<Domain.Inventory.Reservation>();
 
     public abstract bool IsPostgres { get; }
 
@@ -141,22 +144,23 @@ public abstract class WaybillDb(DbContextOptions options) : DbContext(options)
         });
 
         modelBuilder.Entity<Counter>(c => c.HasKey(x => x.Name));
+        modelBuilder.ConfigureInventory();
     }
 
-    private static ValueConverter<T, string> Json<T>() => new(
+    internal static ValueConverter<T, string> Json<T>() => new(
         v => JsonSerializer.Serialize(v, WaybillJson.Options),
         v => JsonSerializer.Deserialize<T>(v, WaybillJson.Options)!);
 
-    private static ValueConverter<List<T>, string> JsonList<T>() => new(
+    internal static ValueConverter<List<T>, string> JsonList<T>() => new(
         v => JsonSerializer.Serialize(v, WaybillJson.Options),
         v => JsonSerializer.Deserialize<List<T>>(v, WaybillJson.Options) ?? new List<T>());
 
-    private static ValueComparer<T> Comparer<T>() => new(
+    internal static ValueComparer<T> Comparer<T>() => new(
         (a, b) => Equals(a, b),
         v => v == null ? 0 : v.GetHashCode(),
         v => v);
 
-    private static ValueComparer<List<T>> ListComparer<T>() => new(
+    internal static ValueComparer<List<T>> ListComparer<T>() => new(
         (a, b) => (a == null && b == null) || (a != null && b != null && a.SequenceEqual(b)),
         v => v.Aggregate(0, (h, x) => HashCode.Combine(h, x)),
         v => v.ToList());

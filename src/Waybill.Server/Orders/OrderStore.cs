@@ -56,18 +56,7 @@ public static class OrderStore
         order.ClearEvents();
     }
 
-    /// <summary><c>If-Match: 3</c> (or <c>"3"</c>, <c>W/"3"</c>): a stale version is a 409, not a silent overwrite.</summary>
-    public static void CheckIfMatch(HttpRequest request, Order order)
-    {
-        var header = request.Headers.IfMatch.ToString();
-        if (string.IsNullOrWhiteSpace(header) || header == "*") return;
-        var raw = header.Trim();
-        if (raw.StartsWith("W/", StringComparison.Ordinal)) raw = raw[2..];
-        raw = raw.Trim('"');
-        if (!int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var expected))
-            throw new ProblemException(Problems.Validation("If-Match", "If-Match must name the resource's version, e.g. \"3\"."));
-        if (!order.IsAtVersion(expected)) throw new ProblemException(Problems.VersionConflict(order.Version, raw));
-    }
+    public static void CheckIfMatch(HttpRequest request, Order order) => Versions.CheckIfMatch(request, order.Version);
 }
 
 /// <summary>Data of <c>order.status_changed</c>: the order, plus where it came from.</summary>

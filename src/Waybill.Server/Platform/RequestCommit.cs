@@ -37,7 +37,8 @@ public sealed class RequestCommit(WaybillDb db, IHttpContextAccessor http, ICloc
             : () => db.SaveChangesAsync(cancellationToken);
         try
         {
-            if (db.IsPostgres) await write();
+            // Inside InTransactionAsync the gate is already held and the transaction commits there.
+            if (db.IsPostgres || db.Database.CurrentTransaction is not null) await write();
             else await sqliteWrites.RunAsync(async () => { await write(); return true; }, cancellationToken);
         }
         catch (DbUpdateException ex) when (pending is not null && DbErrors.IsUniqueViolation(ex, "idempotency_records"))
@@ -46,8 +47,36 @@ public sealed class RequestCommit(WaybillDb db, IHttpContextAccessor http, ICloc
         }
     }
 
-}
 
+    /// <summary>
+    /// Runs a use case that changes stock (conditional updates, then its rows) as one transaction: under the SQLite write
+    /// gate, and on PostgreSQL started over when the server picked it as a deadlock victim. <paramref name="work"/> must
+    /// do all its reading and deciding inside, so a second try starts from what is in the database then.
+    /// </summary>
+    public async Task<T> InTransactionAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        if (!db.IsPostgres) return await sqliteWrites.RunAsync(() => OnceAsync(work, cancellationToken), cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await OnceAsync(work, cancellationToken);
+            }
+            catch (Exception ex) when (attempt < 5 && DbErrors.IsDeadlock(ex))
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<T> OnceAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var result = await work();
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+}
 
 /// <summary>
 /// SQLite has one writer at a time. Writers that find the file locked back off and sleep (busy timeout), which on a

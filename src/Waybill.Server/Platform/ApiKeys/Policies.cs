@@ -10,6 +10,8 @@ public static class Policies
     public const string ActOnOrders = "act-on-orders";
     public const string Read = "read";
     public const string Admin = "admin";
+    public const string Reserve = "reserve";
+    public const string ReadAvailability = "read-availability";
 
     public static AuthorizationBuilder AddWaybillPolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(CaptureOrders, p => p.RequireRole(Names(Role.Storefront, Role.Agent, Role.Admin)))
@@ -17,7 +19,10 @@ public static class Policies
         .AddPolicy(ReadOrders, p => p.RequireRole(Names(Role.Viewer, Role.Storefront, Role.Agent, Role.Finance, Role.Admin)))
         .AddPolicy(ActOnOrders, p => p.RequireRole(Names(Role.Agent, Role.Admin)))
         .AddPolicy(Read, p => p.RequireRole(Names(Role.Viewer, Role.Agent, Role.Finance, Role.Admin)))
-        .AddPolicy(Admin, p => p.RequireRole(Names(Role.Admin)));
+        .AddPolicy(Admin, p => p.RequireRole(Names(Role.Admin)))
+        // Storefronts hold stock for carts and read what is available; agents may do what storefronts may.
+        .AddPolicy(Reserve, p => p.RequireRole(Names(Role.Storefront, Role.Agent, Role.Admin)))
+        .AddPolicy(ReadAvailability, p => p.RequireRole(Names(Role.Viewer, Role.Storefront, Role.Agent, Role.Finance, Role.Admin)));
 
     private static string[] Names(params Role[] roles) => Array.ConvertAll(roles, r => r.ToString());
 }
