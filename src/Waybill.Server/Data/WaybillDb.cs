@@ -141,6 +141,7 @@ public abstract class WaybillDb(DbContextOptions options) : DbContext(options)
         });
 
         modelBuilder.Entity<Counter>(c => c.HasKey(x => x.Name));
+        modelBuilder.ConfigureLocations();
     }
 
     private static ValueConverter<T, string> Json<T>() => new(

@@ -7,6 +7,7 @@ using Waybill.Server.Customers;
 using Waybill.Server.Data;
 using Waybill.Server.Platform;
 using Waybill.Server.Platform.ApiKeys;
+using static Waybill.Server.Platform.Shape;
 
 namespace Waybill.Server.Orders;
 
@@ -30,8 +31,6 @@ public static partial class CaptureOrder
         Dictionary<string, decimal>? Totals);
 
     public sealed record CustomerInput(string? ExternalId, string? Email, string? FirstName, string? LastName, string? Phone);
-
-    public sealed record AddressInput(string? Name, string? Line1, string? Line2, string? City, string? Region, string? PostalCode, string? Country, double? Latitude, double? Longitude);
 
     public sealed record DeliveryGroupInput(string? Reference, DeliveryMethodInput? DeliveryMethod, AddressInput? ShippingAddress, DeliveryChargeInput? DeliveryCharge, List<LineInput?>? Lines);
 
@@ -241,22 +240,6 @@ public static partial class CaptureOrder
         return result;
     }
 
-    private static Address? Address(AddressInput? address, string path, FieldErrors errors)
-    {
-        if (address is null) { errors.Add(path, $"{path} is required."); return null; }
-        var name = Text(address.Name, $"{path}.name", 200, errors);
-        var line1 = Text(address.Line1, $"{path}.line1", 200, errors);
-        Optional(address.Line2, $"{path}.line2", 200, errors);
-        var city = Text(address.City, $"{path}.city", 100, errors);
-        Optional(address.Region, $"{path}.region", 100, errors);
-        var postalCode = Text(address.PostalCode, $"{path}.postalCode", 20, errors);
-        var country = Text(address.Country, $"{path}.country", 2, errors);
-        if (country.Length > 0 && !CountryShape().IsMatch(country)) errors.Add($"{path}.country", "country is an ISO 3166-1 alpha-2 code, e.g. US.");
-        if (address.Latitude is < -90 or > 90) errors.Add($"{path}.latitude", "latitude is between -90 and 90.");
-        if (address.Longitude is < -180 or > 180) errors.Add($"{path}.longitude", "longitude is between -180 and 180.");
-        return new Address(name, line1, address.Line2, city, address.Region, postalCode, country, address.Latitude, address.Longitude);
-    }
-
     private const decimal LargestAmount = 1_000_000_000_000m;
 
     // Bounds that keep one capture one database batch (and a response a client can read).
@@ -271,23 +254,6 @@ public static partial class CaptureOrder
         return amount.Value;
     }
 
-    private static string Text(string? value, string path, int maxLength, FieldErrors errors)
-    {
-        if (string.IsNullOrWhiteSpace(value)) { errors.Add(path, $"{LastSegment(path)} is required."); return ""; }
-        if (value.Length > maxLength) errors.Add(path, $"{LastSegment(path)} is at most {maxLength} characters.");
-        return value.Trim();
-    }
-
-    private static void Optional(string? value, string path, int maxLength, FieldErrors errors)
-    {
-        if (value is not null && value.Length > maxLength) errors.Add(path, $"{LastSegment(path)} is at most {maxLength} characters.");
-    }
-
-    private static string LastSegment(string path) => path[(path.LastIndexOf('.') + 1)..];
-
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
     private static partial Regex EmailShape();
-
-    [GeneratedRegex("^[A-Z]{2}$")]
-    private static partial Regex CountryShape();
 }

@@ -59,14 +59,8 @@ public static class OrderStore
     /// <summary><c>If-Match: 3</c> (or <c>"3"</c>, <c>W/"3"</c>): a stale version is a 409, not a silent overwrite.</summary>
     public static void CheckIfMatch(HttpRequest request, Order order)
     {
-        var header = request.Headers.IfMatch.ToString();
-        if (string.IsNullOrWhiteSpace(header) || header == "*") return;
-        var raw = header.Trim();
-        if (raw.StartsWith("W/", StringComparison.Ordinal)) raw = raw[2..];
-        raw = raw.Trim('"');
-        if (!int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var expected))
-            throw new ProblemException(Problems.Validation("If-Match", "If-Match must name the resource's version, e.g. \"3\"."));
-        if (!order.IsAtVersion(expected)) throw new ProblemException(Problems.VersionConflict(order.Version, raw));
+        var expected = IfMatch.ExpectedVersion(request);
+        if (!order.IsAtVersion(expected)) throw new ProblemException(Problems.VersionConflict(order.Version, expected?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 }
 

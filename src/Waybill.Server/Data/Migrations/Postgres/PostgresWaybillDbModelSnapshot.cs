@@ -25,6 +25,43 @@ namespace Waybill.Server.Data.Migrations.Postgres
             modelBuilder.HasSequence("order_numbers")
                 .IncrementsBy(20);
 
+            modelBuilder.Entity("Waybill.Domain.Channels.Channel", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasColumnType("text")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("LocationGroup")
+                        .HasColumnType("text")
+                        .HasColumnName("location_group");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Code")
+                        .HasName("pk_channels");
+
+                    b.HasIndex("LocationGroup")
+                        .HasDatabaseName("ix_channels_location_group");
+
+                    b.ToTable("channels", (string)null);
+                });
+
             modelBuilder.Entity("Waybill.Domain.Customers.Customer", b =>
                 {
                     b.Property<string>("Id")
@@ -74,6 +111,114 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasFilter("external_id IS NOT NULL");
 
                     b.ToTable("customers", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.Location", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasColumnType("text")
+                        .HasColumnName("code");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<string>("Address")
+                        .HasColumnType("text")
+                        .HasColumnName("address");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<double?>("Latitude")
+                        .HasColumnType("double precision")
+                        .HasColumnName("latitude");
+
+                    b.Property<double?>("Longitude")
+                        .HasColumnType("double precision")
+                        .HasColumnName("longitude");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer")
+                        .HasColumnName("priority");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("type");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Code")
+                        .HasName("pk_locations");
+
+                    b.HasIndex("Active")
+                        .HasDatabaseName("ix_locations_active");
+
+                    b.ToTable("locations", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroup", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasColumnType("text")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Code")
+                        .HasName("pk_location_groups");
+
+                    b.ToTable("location_groups", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroupMember", b =>
+                {
+                    b.Property<string>("GroupCode")
+                        .HasColumnType("text")
+                        .HasColumnName("group_code");
+
+                    b.Property<string>("LocationCode")
+                        .HasColumnType("text")
+                        .HasColumnName("location_code");
+
+                    b.HasKey("GroupCode", "LocationCode")
+                        .HasName("pk_location_group_members");
+
+                    b.HasIndex("LocationCode")
+                        .HasDatabaseName("ix_location_group_members_location_code");
+
+                    b.ToTable("location_group_members", (string)null);
                 });
 
             modelBuilder.Entity("Waybill.Domain.Orders.DeliveryGroup", b =>
@@ -576,6 +721,23 @@ namespace Waybill.Server.Data.Migrations.Postgres
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroupMember", b =>
+                {
+                    b.HasOne("Waybill.Domain.Inventory.LocationGroup", null)
+                        .WithMany("Members")
+                        .HasForeignKey("GroupCode")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_location_group_members_location_groups_group_code");
+
+                    b.HasOne("Waybill.Domain.Inventory.Location", null)
+                        .WithMany()
+                        .HasForeignKey("LocationCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_location_group_members_locations_location_code");
+                });
+
             modelBuilder.Entity("Waybill.Domain.Orders.DeliveryGroup", b =>
                 {
                     b.HasOne("Waybill.Domain.Orders.Order", null)
@@ -647,6 +809,11 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_payment_summaries_orders_order_id");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroup", b =>
+                {
+                    b.Navigation("Members");
                 });
 
             modelBuilder.Entity("Waybill.Domain.Orders.DeliveryGroup", b =>

@@ -16,6 +16,43 @@ namespace Waybill.Server.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Waybill.Domain.Channels.Channel", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("LocationGroup")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("location_group");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Code")
+                        .HasName("pk_channels");
+
+                    b.HasIndex("LocationGroup")
+                        .HasDatabaseName("ix_channels_location_group");
+
+                    b.ToTable("channels", (string)null);
+                });
+
             modelBuilder.Entity("Waybill.Domain.Customers.Customer", b =>
                 {
                     b.Property<string>("Id")
@@ -65,6 +102,114 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasFilter("external_id IS NOT NULL");
 
                     b.ToTable("customers", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.Location", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.Property<string>("Address")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("address");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<double?>("Latitude")
+                        .HasColumnType("REAL")
+                        .HasColumnName("latitude");
+
+                    b.Property<double?>("Longitude")
+                        .HasColumnType("REAL")
+                        .HasColumnName("longitude");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("priority");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Code")
+                        .HasName("pk_locations");
+
+                    b.HasIndex("Active")
+                        .HasDatabaseName("ix_locations_active");
+
+                    b.ToTable("locations", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroup", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Code")
+                        .HasName("pk_location_groups");
+
+                    b.ToTable("location_groups", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroupMember", b =>
+                {
+                    b.Property<string>("GroupCode")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("group_code");
+
+                    b.Property<string>("LocationCode")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("location_code");
+
+                    b.HasKey("GroupCode", "LocationCode")
+                        .HasName("pk_location_group_members");
+
+                    b.HasIndex("LocationCode")
+                        .HasDatabaseName("ix_location_group_members_location_code");
+
+                    b.ToTable("location_group_members", (string)null);
                 });
 
             modelBuilder.Entity("Waybill.Domain.Orders.DeliveryGroup", b =>
@@ -561,6 +706,23 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroupMember", b =>
+                {
+                    b.HasOne("Waybill.Domain.Inventory.LocationGroup", null)
+                        .WithMany("Members")
+                        .HasForeignKey("GroupCode")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_location_group_members_location_groups_group_code");
+
+                    b.HasOne("Waybill.Domain.Inventory.Location", null)
+                        .WithMany()
+                        .HasForeignKey("LocationCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_location_group_members_locations_location_code");
+                });
+
             modelBuilder.Entity("Waybill.Domain.Orders.DeliveryGroup", b =>
                 {
                     b.HasOne("Waybill.Domain.Orders.Order", null)
@@ -632,6 +794,11 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_payment_summaries_orders_order_id");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroup", b =>
+                {
+                    b.Navigation("Members");
                 });
 
             modelBuilder.Entity("Waybill.Domain.Orders.DeliveryGroup", b =>
