@@ -1,4 +1,6 @@
+using Waybill.Server.Channels;
 using Waybill.Server.Data;
+using Waybill.Server.Inventory;
 using Waybill.Server.Orders;
 using Waybill.Server.Platform;
 
@@ -16,6 +18,8 @@ builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 
 builder.Services.AddPlatform();
 builder.Services.AddOrders();
+builder.Services.AddInventory(builder.Configuration);
+builder.Services.AddChannels();
 
 var app = builder.Build();
 
@@ -29,6 +33,8 @@ if (migrateOnly)
 app.UsePlatform();
 app.MapPlatform();
 app.MapOrders();
+app.MapInventory();
+app.MapChannels();
 
 app.Run();
 

@@ -38,6 +38,4 @@ public static class InventoryRules
     public const int MaxExpiresInSeconds = 14_400;
     /// <summary>The largest quantity one stock record or reservation line carries.</summary>
     public const int MaxQuantity = 1_000_000_000;
-    /// <summary>The group that holds every active location.</summary>
-    public const string AllLocationsGroup = "all";
 }

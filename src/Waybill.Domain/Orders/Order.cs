@@ -29,6 +29,8 @@ public sealed class Order
     /// <summary>Who handed the order over (an API key id), when known.</summary>
     public string? CapturedBy { get; private set; }
     public Address? BillingAddress { get; private set; }
+    /// <summary>The reservation holding the order's stock since capture (null until stock was asked for).</summary>
+    public string? ReservationId { get; private set; }
 
     public Currency Currency => Currency.Of(CurrencyCode);
     public IReadOnlyList<DeliveryGroup> DeliveryGroups => _deliveryGroups;
@@ -148,9 +150,43 @@ public sealed class Order
     }
 
     /// <summary>True when <c>If-Match</c> named this version (or nothing).</summary>
-    public bool IsAtVersion(int? expected) => expected is null || expected == Version;
-
     public void ClearEvents() => _events.Clear();
+
+    /// <summary>
+    /// The stock the order needs held at capture, per SKU and place: a pickup group at its pickup location, a shipped
+    /// group at the channel's location group; digital groups hold none.
+    /// </summary>
+    public IReadOnlyList<Inventory.HeldStock> StockToReserve(string channelGroup) =>
+        StockNeeds(channelGroup)
+            .GroupBy(n => (n.Line.Sku!, n.Target))
+            .Select(g => new Inventory.HeldStock(g.Key.Item1, g.Key.Target, g.Sum(n => n.Line.QuantityOrdered)))
+            .ToList();
+
+    /// <summary>
+    /// Records what the capture's reservation holds: each product line, in request order, is given its share of what was
+    /// held for its SKU and place, so the quantity left short is on the lines that came last.
+    /// </summary>
+    public void RecordReservation(string? reservationId, string channelGroup, IReadOnlyList<Inventory.HeldStock> held)
+    {
+        ReservationId = reservationId;
+        var left = held.GroupBy(h => (h.Sku, h.Target)).ToDictionary(g => g.Key, g => g.Sum(h => h.Quantity));
+        foreach (var (line, target) in StockNeeds(channelGroup))
+        {
+            var key = (line.Sku!, target);
+            var share = Math.Min(left.GetValueOrDefault(key), line.QuantityOrdered);
+            line.RecordReserved(share);
+            left[key] = left.GetValueOrDefault(key) - share;
+        }
+    }
+
+    private IEnumerable<(OrderLine Line, Inventory.StockTarget Target)> StockNeeds(string channelGroup) =>
+        from g in _deliveryGroups
+        where g.DeliveryMethod.Type != DeliveryMethodType.Digital
+        let target = g.DeliveryMethod.Type == DeliveryMethodType.Pickup && g.DeliveryMethod.LocationCode is { } store
+            ? Inventory.StockTarget.Location(store)
+            : Inventory.StockTarget.Group(channelGroup)
+        from line in g.ProductLines
+        select (line, target);
 
     /// <summary>EF Core loads children unordered; the model's proration tie-breaks need request order back.</summary>
     public void RestoreRequestOrder()

@@ -42,6 +42,10 @@ public sealed class OrderLine
     public int QuantityFulfilled { get; private set; }
     public int QuantityReturnInitiated { get; private set; }
     public int QuantityReturned { get; private set; }
+    /// <summary>What the order's reservation held for this line at capture; the rest is short and left for routing to backorder.</summary>
+    public int QuantityReserved { get; private set; }
+
+    internal void RecordReserved(int quantity) => QuantityReserved = quantity;
 
     public int QuantityNetOrdered => QuantityOrdered - QuantityCanceled;
     public int QuantityAvailableToFulfill => QuantityOrdered - QuantityCanceled - QuantityAllocated;

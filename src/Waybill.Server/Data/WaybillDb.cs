@@ -145,6 +145,7 @@ public abstract class WaybillDb(DbContextOptions options) : DbContext(options)
 
         modelBuilder.Entity<Counter>(c => c.HasKey(x => x.Name));
         modelBuilder.ConfigureInventory();
+        modelBuilder.ConfigureLocations();
     }
 
     internal static ValueConverter<T, string> Json<T>() => new(

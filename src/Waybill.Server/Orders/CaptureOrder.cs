@@ -3,10 +3,14 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Waybill.Domain.Common;
 using Waybill.Domain.Orders;
+using Waybill.Domain.Inventory;
+using Waybill.Server.Channels;
 using Waybill.Server.Customers;
+using Waybill.Server.Inventory.Stock;
 using Waybill.Server.Data;
 using Waybill.Server.Platform;
 using Waybill.Server.Platform.ApiKeys;
+using static Waybill.Server.Platform.Shape;
 
 namespace Waybill.Server.Orders;
 
@@ -31,8 +35,6 @@ public static partial class CaptureOrder
 
     public sealed record CustomerInput(string? ExternalId, string? Email, string? FirstName, string? LastName, string? Phone);
 
-    public sealed record AddressInput(string? Name, string? Line1, string? Line2, string? City, string? Region, string? PostalCode, string? Country, double? Latitude, double? Longitude);
-
     public sealed record DeliveryGroupInput(string? Reference, DeliveryMethodInput? DeliveryMethod, AddressInput? ShippingAddress, DeliveryChargeInput? DeliveryCharge, List<LineInput?>? Lines);
 
     public sealed record DeliveryMethodInput(string? Code, DeliveryMethodType? Type, string? LocationCode);
@@ -55,29 +57,50 @@ public static partial class CaptureOrder
         .WithSummary("Capture an order from a sales channel");
 
     public static async Task<Results<Created<OrderResponse>, Ok<OrderResponse>>> Handle(
-        Request request, WaybillDb db, CustomerDirectory customers, OrderNumbers orderNumbers, EventOutbox outbox,
-        AuditTrail audit, RequestCommit commit, IIdGenerator ids, IClock clock, HttpContext http, CancellationToken cancellationToken)
+        Request request, WaybillDb db, CustomerDirectory customers, OrderNumbers orderNumbers, ChannelGroups channelGroups, StockLedger ledger,
+        EventOutbox outbox, AuditTrail audit, RequestCommit commit, IIdGenerator ids, IClock clock, HttpContext http, CancellationToken cancellationToken)
     {
         var draft = ToDraft(request) with { CapturedBy = http.User.KeyId() };
+        var sellsFrom = await channelGroups.SellsFromAsync(db, draft.Channel, cancellationToken);
 
         // Channels resend: the unique index on channel + externalReference finds a resend when the insert fails, which
         // costs nothing on the common path. The same retry covers two first orders of one new customer racing.
         for (var attempt = 1; ; attempt++)
         {
-            var customer = await customers.MatchOrRegisterAsync(request.Customer!, cancellationToken);
-            var number = await orderNumbers.NextAsync(db, cancellationToken);
-            var order = Order.Capture(draft, number, customer.Id, ids, clock.UtcNow);
-            CheckChannelTotals(request.Totals, order.Totals);
-
-            db.Orders.Add(order);
-            var response = OrderResponse.From(order, customer);
-            OrderStore.RecordEvents(order, response, outbox, audit, http.User.Actor());
-            var location = $"/api/v1/orders/{order.Id}";
             try
             {
-                await commit.SaveAsync(201, response, location, cancellationToken, insertsOnly: true);
+                var created = await commit.InTransactionAsync(async () =>
+                {
+                    var customer = await customers.MatchOrRegisterAsync(request.Customer!, cancellationToken);
+                    var number = await orderNumbers.NextAsync(db, cancellationToken);
+                    var now = clock.UtcNow;
+                    var order = Order.Capture(draft, number, customer.Id, ids, now);
+                    CheckChannelTotals(request.Totals, order.Totals);
+
+                    // Stock is held in the same transaction as the order; what is not there is left short for routing.
+                    var held = new List<HeldStock>();
+                    foreach (var need in order.StockToReserve(sellsFrom).OrderBy(n => n.Sku, StringComparer.Ordinal))
+                    {
+                        var got = await ledger.ReserveAsync(need.Sku, need.Target, need.Quantity, partial: true, cancellationToken);
+                        if (got > 0) held.Add(need with { Quantity = got });
+                    }
+                    string? reservationId = null;
+                    if (held.Count > 0)
+                    {
+                        var reservation = Reservation.Open(ids.NewId(), $"order:{order.Id}", held, null, order.Id, now);
+                        db.Reservations.Add(reservation);
+                        reservationId = reservation.Id;
+                    }
+                    order.RecordReservation(reservationId, sellsFrom, held);
+
+                    db.Orders.Add(order);
+                    var response = OrderResponse.From(order, customer);
+                    OrderStore.RecordEvents(order, response, outbox, audit, http.User.Actor());
+                    await commit.SaveAsync(201, response, OrderPath(order.Id), cancellationToken, insertsOnly: true);
+                    return response;
+                }, cancellationToken);
                 customers.Committed();
-                return TypedResults.Created(location, response);
+                return TypedResults.Created(OrderPath(created.Id), created);
             }
             catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex, "orders") || DbErrors.IsUniqueViolation(ex, "customers"))
             {
@@ -94,6 +117,8 @@ public static partial class CaptureOrder
             }
         }
     }
+
+    private static string OrderPath(string id) => $"/api/v1/orders/{id}";
 
     /// <summary>When a channel sends its own totals, every one it sends must match Waybill's to the minor unit.</summary>
     private static void CheckChannelTotals(Dictionary<string, decimal>? received, OrderTotals computed)
@@ -241,22 +266,6 @@ public static partial class CaptureOrder
         return result;
     }
 
-    private static Address? Address(AddressInput? address, string path, FieldErrors errors)
-    {
-        if (address is null) { errors.Add(path, $"{path} is required."); return null; }
-        var name = Text(address.Name, $"{path}.name", 200, errors);
-        var line1 = Text(address.Line1, $"{path}.line1", 200, errors);
-        Optional(address.Line2, $"{path}.line2", 200, errors);
-        var city = Text(address.City, $"{path}.city", 100, errors);
-        Optional(address.Region, $"{path}.region", 100, errors);
-        var postalCode = Text(address.PostalCode, $"{path}.postalCode", 20, errors);
-        var country = Text(address.Country, $"{path}.country", 2, errors);
-        if (country.Length > 0 && !CountryShape().IsMatch(country)) errors.Add($"{path}.country", "country is an ISO 3166-1 alpha-2 code, e.g. US.");
-        if (address.Latitude is < -90 or > 90) errors.Add($"{path}.latitude", "latitude is between -90 and 90.");
-        if (address.Longitude is < -180 or > 180) errors.Add($"{path}.longitude", "longitude is between -180 and 180.");
-        return new Address(name, line1, address.Line2, city, address.Region, postalCode, country, address.Latitude, address.Longitude);
-    }
-
     private const decimal LargestAmount = 1_000_000_000_000m;
 
     // Bounds that keep one capture one database batch (and a response a client can read).
@@ -271,23 +280,6 @@ public static partial class CaptureOrder
         return amount.Value;
     }
 
-    private static string Text(string? value, string path, int maxLength, FieldErrors errors)
-    {
-        if (string.IsNullOrWhiteSpace(value)) { errors.Add(path, $"{LastSegment(path)} is required."); return ""; }
-        if (value.Length > maxLength) errors.Add(path, $"{LastSegment(path)} is at most {maxLength} characters.");
-        return value.Trim();
-    }
-
-    private static void Optional(string? value, string path, int maxLength, FieldErrors errors)
-    {
-        if (value is not null && value.Length > maxLength) errors.Add(path, $"{LastSegment(path)} is at most {maxLength} characters.");
-    }
-
-    private static string LastSegment(string path) => path[(path.LastIndexOf('.') + 1)..];
-
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
     private static partial Regex EmailShape();
-
-    [GeneratedRegex("^[A-Z]{2}$")]
-    private static partial Regex CountryShape();
 }

@@ -24,6 +24,7 @@ public sealed record OrderResponse(
     IReadOnlyList<DeliveryGroupResponse> DeliveryGroups,
     IReadOnlyList<OrderAdjustment> OrderAdjustments,
     IReadOnlyList<PaymentResponse> Payments,
+    string? ReservationId,
     int ActiveProcessExceptionCount,
     IReadOnlyList<object> FulfillmentOrders,
     IReadOnlyList<object> Invoices,
@@ -56,6 +57,7 @@ public sealed record OrderResponse(
         [.. order.DeliveryGroups.Select(g => DeliveryGroupResponse.From(g, order.Taxation, m))],
         [.. order.OrderAdjustments.Select(a => a with { Amount = m(a.Amount) })],
         [.. order.Payments.Select(p => PaymentResponse.From(p, m))],
+        order.ReservationId,
         0,
         [], [], [], [], []);
     }
@@ -86,7 +88,7 @@ public sealed record DeliveryGroupResponse(string Id, string Reference, Delivery
 public sealed record OrderLineResponse(
     string Id, string Reference, OrderLineType Type, string? Sku, string Name, OrderLineStatus Status,
     int QuantityOrdered, int QuantityCanceled, int QuantityAllocated, int QuantityFulfilled,
-    int QuantityReturnInitiated, int QuantityReturned,
+    int QuantityReturnInitiated, int QuantityReturned, int QuantityReserved,
     int QuantityAvailableToFulfill, int QuantityAvailableToCancel, int QuantityAvailableToReturn,
     decimal UnitPrice, decimal LineAmount, decimal AdjustmentAmount, decimal AdjustedAmount, decimal TaxAmount, decimal TotalAmount,
     IReadOnlyList<LineAdjustment> Adjustments, IReadOnlyList<LineTax> Taxes)
@@ -94,7 +96,7 @@ public sealed record OrderLineResponse(
     public static OrderLineResponse From(OrderLine l, Taxation taxation, Func<decimal, decimal> m) => new(
         l.Id, l.Reference, l.Type, l.Sku, l.Name, l.Status,
         l.QuantityOrdered, l.QuantityCanceled, l.QuantityAllocated, l.QuantityFulfilled,
-        l.QuantityReturnInitiated, l.QuantityReturned,
+        l.QuantityReturnInitiated, l.QuantityReturned, l.QuantityReserved,
         l.QuantityAvailableToFulfill, l.QuantityAvailableToCancel, l.QuantityAvailableToReturn,
         m(l.UnitPrice), m(l.LineAmount), m(l.AdjustmentAmount), m(l.AdjustedAmount), m(l.TaxAmount), m(l.TotalAmount(taxation)),
         [.. l.Adjustments.Select(a => a with { Amount = m(a.Amount) })],

@@ -56,7 +56,7 @@ public static class OrderStore
         order.ClearEvents();
     }
 
-    public static void CheckIfMatch(HttpRequest request, Order order) => Versions.CheckIfMatch(request, order.Version);
+    public static void CheckIfMatch(HttpRequest request, Order order) => IfMatch.Check(request, order.Version);
 }
 
 /// <summary>Data of <c>order.status_changed</c>: the order, plus where it came from.</summary>

@@ -37,6 +37,17 @@ public static class Api
         return await client.SendAsync(request);
     }
 
+    /// <summary>A PUT of JSON; <paramref name="ifMatch"/> goes out as the If-Match header exactly as given.</summary>
+    public static async Task<HttpResponseMessage> PutJson(this HttpClient client, string path, JsonNode? body, string? ifMatch = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, path)
+        {
+            Content = body is null ? null : new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return await client.SendAsync(request);
+    }
+
     public static async Task<HttpResponseMessage> PostRaw(this HttpClient client, string path, string body, string contentType = "application/json")
     {
         using var content = new StringContent(body, Encoding.UTF8);

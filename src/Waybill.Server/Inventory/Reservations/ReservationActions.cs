@@ -18,7 +18,7 @@ public sealed class ReservationActions(WaybillDb db, StockLedger ledger, Request
         {
             var reservation = await ReservationLines.LoadForChangeAsync(db, id, cancellationToken);
             var context = http.HttpContext!;
-            Versions.CheckIfMatch(context.Request, reservation.Version);
+            IfMatch.Check(context.Request, reservation.Version);
             var from = StatusNames.Of(reservation.Status);
             var changes = await act(reservation, ledger, clock.UtcNow);
             audit.Record("reservation", reservation.Id, action, context.User.Actor(), from, StatusNames.Of(reservation.Status), null, changes);

@@ -89,7 +89,7 @@ public static class ReservationLines
 
     public static async Task<bool> TargetExistsAsync(WaybillDb db, StockTarget target, CancellationToken cancellationToken)
     {
-        if (target.Kind == TargetKind.Group && target.Code == InventoryRules.AllLocationsGroup) return true;
+        if (target.Kind == TargetKind.Group && target.Code == LocationGroup.All) return true;
         var count = target.Kind == TargetKind.Location
             ? await db.Database.SqlQuery<int>($"SELECT count(*) AS \"Value\" FROM locations WHERE code = {target.Code}").SingleAsync(cancellationToken)
             : await db.Database.SqlQuery<int>($"SELECT count(*) AS \"Value\" FROM location_groups WHERE code = {target.Code}").SingleAsync(cancellationToken);

@@ -90,7 +90,7 @@ public static class GetAvailability
         var result = new Dictionary<(string, string), List<StockFuture>>();
         foreach (var group in withFutures)
         {
-            var members = group.GroupCode == InventoryRules.AllLocationsGroup
+            var members = group.GroupCode == LocationGroup.All
                 ? db.StockLevels.FromSql($"SELECT s.* FROM stock_levels s JOIN locations l ON l.code = s.location_code WHERE l.active AND s.sku = {group.Sku} AND s.future_quantity > 0")
                 : db.StockLevels.FromSql($"SELECT s.* FROM stock_levels s JOIN location_group_members m ON m.location_code = s.location_code JOIN locations l ON l.code = s.location_code WHERE m.group_code = {group.GroupCode} AND l.active AND s.sku = {group.Sku} AND s.future_quantity > 0");
             var rows = await members.AsNoTracking().ToListAsync(cancellationToken);

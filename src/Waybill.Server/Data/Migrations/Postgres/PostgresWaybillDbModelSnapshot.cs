@@ -25,6 +25,43 @@ namespace Waybill.Server.Data.Migrations.Postgres
             modelBuilder.HasSequence("order_numbers")
                 .IncrementsBy(20);
 
+            modelBuilder.Entity("Waybill.Domain.Channels.Channel", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasColumnType("text")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("LocationGroup")
+                        .HasColumnType("text")
+                        .HasColumnName("location_group");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Code")
+                        .HasName("pk_channels");
+
+                    b.HasIndex("LocationGroup")
+                        .HasDatabaseName("ix_channels_location_group");
+
+                    b.ToTable("channels", (string)null);
+                });
+
             modelBuilder.Entity("Waybill.Domain.Customers.Customer", b =>
                 {
                     b.Property<string>("Id")
@@ -74,6 +111,203 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasFilter("external_id IS NOT NULL");
 
                     b.ToTable("customers", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.Location", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasColumnType("text")
+                        .HasColumnName("code");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<string>("Address")
+                        .HasColumnType("text")
+                        .HasColumnName("address");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<double?>("Latitude")
+                        .HasColumnType("double precision")
+                        .HasColumnName("latitude");
+
+                    b.Property<double?>("Longitude")
+                        .HasColumnType("double precision")
+                        .HasColumnName("longitude");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer")
+                        .HasColumnName("priority");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("type");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Code")
+                        .HasName("pk_locations");
+
+                    b.HasIndex("Active")
+                        .HasDatabaseName("ix_locations_active");
+
+                    b.ToTable("locations", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroup", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasColumnType("text")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Code")
+                        .HasName("pk_location_groups");
+
+                    b.ToTable("location_groups", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroupMember", b =>
+                {
+                    b.Property<string>("GroupCode")
+                        .HasColumnType("text")
+                        .HasColumnName("group_code");
+
+                    b.Property<string>("LocationCode")
+                        .HasColumnType("text")
+                        .HasColumnName("location_code");
+
+                    b.HasKey("GroupCode", "LocationCode")
+                        .HasName("pk_location_group_members");
+
+                    b.HasIndex("LocationCode")
+                        .HasDatabaseName("ix_location_group_members_location_code");
+
+                    b.ToTable("location_group_members", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.Reservation", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reservation_key");
+
+                    b.Property<string>("OrderId")
+                        .HasColumnType("text")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reservations");
+
+                    b.HasIndex("Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_reservations_reservation_key")
+                        .HasFilter("reservation_key IS NOT NULL");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_reservations_order_id");
+
+                    b.HasIndex("Status", "ExpiresAt")
+                        .HasDatabaseName("ix_reservations_status_expires_at");
+
+                    b.ToTable("reservations", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.ReservationLine", b =>
+                {
+                    b.Property<string>("ReservationId")
+                        .HasColumnType("text")
+                        .HasColumnName("reservation_id");
+
+                    b.Property<string>("Sku")
+                        .HasColumnType("text")
+                        .HasColumnName("sku");
+
+                    b.Property<string>("TargetKind")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("target_kind");
+
+                    b.Property<string>("TargetCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("target_code");
+
+                    b.Property<int>("Fulfilled")
+                        .HasColumnType("integer")
+                        .HasColumnName("fulfilled");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.HasKey("ReservationId", "Sku", "TargetKind", "TargetCode")
+                        .HasName("pk_reservation_line");
+
+                    b.ToTable("reservation_line", (string)null);
                 });
 
             modelBuilder.Entity("Waybill.Domain.Orders.DeliveryGroup", b =>
@@ -156,6 +390,10 @@ namespace Waybill.Server.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("OrderedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ordered_at");
+
+                    b.Property<string>("ReservationId")
+                        .HasColumnType("text")
+                        .HasColumnName("reservation_id");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -256,6 +494,10 @@ namespace Waybill.Server.Data.Migrations.Postgres
                     b.Property<int>("QuantityOrdered")
                         .HasColumnType("integer")
                         .HasColumnName("quantity_ordered");
+
+                    b.Property<int>("QuantityReserved")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity_reserved");
 
                     b.Property<int>("QuantityReturnInitiated")
                         .HasColumnType("integer")
@@ -535,6 +777,98 @@ namespace Waybill.Server.Data.Migrations.Postgres
                     b.ToTable("outbox_events", (string)null);
                 });
 
+            modelBuilder.Entity("Waybill.Server.Inventory.Stock.GroupStock", b =>
+                {
+                    b.Property<string>("GroupCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("group_code");
+
+                    b.Property<string>("Sku")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("sku");
+
+                    b.Property<long>("FutureQuantity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("future_quantity");
+
+                    b.Property<long>("OnHand")
+                        .HasColumnType("bigint")
+                        .HasColumnName("on_hand");
+
+                    b.Property<long>("Reserved")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reserved");
+
+                    b.Property<long>("SafetyStock")
+                        .HasColumnType("bigint")
+                        .HasColumnName("safety_stock");
+
+                    b.HasKey("GroupCode", "Sku")
+                        .HasName("pk_group_stock");
+
+                    b.ToTable("group_stock", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Server.Inventory.Stock.StockLevel", b =>
+                {
+                    b.Property<string>("LocationCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("location_code");
+
+                    b.Property<string>("Sku")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("sku");
+
+                    b.Property<long?>("AnnouncedAvailable")
+                        .HasColumnType("bigint")
+                        .HasColumnName("announced_available");
+
+                    b.Property<bool>("AvailabilityChanged")
+                        .HasColumnType("boolean")
+                        .HasColumnName("availability_changed");
+
+                    b.Property<long>("FutureQuantity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("future_quantity");
+
+                    b.Property<string>("Futures")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("futures");
+
+                    b.Property<long>("OnHand")
+                        .HasColumnType("bigint")
+                        .HasColumnName("on_hand");
+
+                    b.Property<long>("Reserved")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reserved");
+
+                    b.Property<long>("SafetyStock")
+                        .HasColumnType("bigint")
+                        .HasColumnName("safety_stock");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("LocationCode", "Sku")
+                        .HasName("pk_stock_levels");
+
+                    b.HasIndex("AvailabilityChanged")
+                        .HasDatabaseName("ix_stock_levels_availability_changed")
+                        .HasFilter("availability_changed");
+
+                    b.HasIndex("Sku")
+                        .HasDatabaseName("ix_stock_levels_sku");
+
+                    b.ToTable("stock_levels", (string)null);
+                });
+
             modelBuilder.Entity("Waybill.Server.Platform.ApiKeys.ApiKey", b =>
                 {
                     b.Property<string>("Id")
@@ -574,6 +908,33 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasDatabaseName("ix_api_keys_secret_hash");
 
                     b.ToTable("api_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroupMember", b =>
+                {
+                    b.HasOne("Waybill.Domain.Inventory.LocationGroup", null)
+                        .WithMany("Members")
+                        .HasForeignKey("GroupCode")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_location_group_members_location_groups_group_code");
+
+                    b.HasOne("Waybill.Domain.Inventory.Location", null)
+                        .WithMany()
+                        .HasForeignKey("LocationCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_location_group_members_locations_location_code");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.ReservationLine", b =>
+                {
+                    b.HasOne("Waybill.Domain.Inventory.Reservation", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("ReservationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_reservation_line_reservations_reservation_id");
                 });
 
             modelBuilder.Entity("Waybill.Domain.Orders.DeliveryGroup", b =>
@@ -647,6 +1008,16 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_payment_summaries_orders_order_id");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroup", b =>
+                {
+                    b.Navigation("Members");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.Reservation", b =>
+                {
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("Waybill.Domain.Orders.DeliveryGroup", b =>

@@ -16,6 +16,43 @@ namespace Waybill.Server.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Waybill.Domain.Channels.Channel", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("LocationGroup")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("location_group");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Code")
+                        .HasName("pk_channels");
+
+                    b.HasIndex("LocationGroup")
+                        .HasDatabaseName("ix_channels_location_group");
+
+                    b.ToTable("channels", (string)null);
+                });
+
             modelBuilder.Entity("Waybill.Domain.Customers.Customer", b =>
                 {
                     b.Property<string>("Id")
@@ -65,6 +102,203 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasFilter("external_id IS NOT NULL");
 
                     b.ToTable("customers", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.Location", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.Property<string>("Address")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("address");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<double?>("Latitude")
+                        .HasColumnType("REAL")
+                        .HasColumnName("latitude");
+
+                    b.Property<double?>("Longitude")
+                        .HasColumnType("REAL")
+                        .HasColumnName("longitude");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("priority");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Code")
+                        .HasName("pk_locations");
+
+                    b.HasIndex("Active")
+                        .HasDatabaseName("ix_locations_active");
+
+                    b.ToTable("locations", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroup", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Code")
+                        .HasName("pk_location_groups");
+
+                    b.ToTable("location_groups", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroupMember", b =>
+                {
+                    b.Property<string>("GroupCode")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("group_code");
+
+                    b.Property<string>("LocationCode")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("location_code");
+
+                    b.HasKey("GroupCode", "LocationCode")
+                        .HasName("pk_location_group_members");
+
+                    b.HasIndex("LocationCode")
+                        .HasDatabaseName("ix_location_group_members_location_code");
+
+                    b.ToTable("location_group_members", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.Reservation", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reservation_key");
+
+                    b.Property<string>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reservations");
+
+                    b.HasIndex("Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_reservations_reservation_key")
+                        .HasFilter("reservation_key IS NOT NULL");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_reservations_order_id");
+
+                    b.HasIndex("Status", "ExpiresAt")
+                        .HasDatabaseName("ix_reservations_status_expires_at");
+
+                    b.ToTable("reservations", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.ReservationLine", b =>
+                {
+                    b.Property<string>("ReservationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reservation_id");
+
+                    b.Property<string>("Sku")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku");
+
+                    b.Property<string>("TargetKind")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target_kind");
+
+                    b.Property<string>("TargetCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target_code");
+
+                    b.Property<int>("Fulfilled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fulfilled");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
+
+                    b.HasKey("ReservationId", "Sku", "TargetKind", "TargetCode")
+                        .HasName("pk_reservation_line");
+
+                    b.ToTable("reservation_line", (string)null);
                 });
 
             modelBuilder.Entity("Waybill.Domain.Orders.DeliveryGroup", b =>
@@ -147,6 +381,10 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                     b.Property<long>("OrderedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("ordered_at");
+
+                    b.Property<string>("ReservationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reservation_id");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -247,6 +485,10 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                     b.Property<int>("QuantityOrdered")
                         .HasColumnType("INTEGER")
                         .HasColumnName("quantity_ordered");
+
+                    b.Property<int>("QuantityReserved")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity_reserved");
 
                     b.Property<int>("QuantityReturnInitiated")
                         .HasColumnType("INTEGER")
@@ -520,6 +762,98 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                     b.ToTable("outbox_events", (string)null);
                 });
 
+            modelBuilder.Entity("Waybill.Server.Inventory.Stock.GroupStock", b =>
+                {
+                    b.Property<string>("GroupCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("group_code");
+
+                    b.Property<string>("Sku")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku");
+
+                    b.Property<long>("FutureQuantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("future_quantity");
+
+                    b.Property<long>("OnHand")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("on_hand");
+
+                    b.Property<long>("Reserved")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reserved");
+
+                    b.Property<long>("SafetyStock")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("safety_stock");
+
+                    b.HasKey("GroupCode", "Sku")
+                        .HasName("pk_group_stock");
+
+                    b.ToTable("group_stock", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Server.Inventory.Stock.StockLevel", b =>
+                {
+                    b.Property<string>("LocationCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("location_code");
+
+                    b.Property<string>("Sku")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku");
+
+                    b.Property<long?>("AnnouncedAvailable")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("announced_available");
+
+                    b.Property<bool>("AvailabilityChanged")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("availability_changed");
+
+                    b.Property<long>("FutureQuantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("future_quantity");
+
+                    b.Property<string>("Futures")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("futures");
+
+                    b.Property<long>("OnHand")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("on_hand");
+
+                    b.Property<long>("Reserved")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reserved");
+
+                    b.Property<long>("SafetyStock")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("safety_stock");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("LocationCode", "Sku")
+                        .HasName("pk_stock_levels");
+
+                    b.HasIndex("AvailabilityChanged")
+                        .HasDatabaseName("ix_stock_levels_availability_changed")
+                        .HasFilter("availability_changed");
+
+                    b.HasIndex("Sku")
+                        .HasDatabaseName("ix_stock_levels_sku");
+
+                    b.ToTable("stock_levels", (string)null);
+                });
+
             modelBuilder.Entity("Waybill.Server.Platform.ApiKeys.ApiKey", b =>
                 {
                     b.Property<string>("Id")
@@ -559,6 +893,33 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_api_keys_secret_hash");
 
                     b.ToTable("api_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroupMember", b =>
+                {
+                    b.HasOne("Waybill.Domain.Inventory.LocationGroup", null)
+                        .WithMany("Members")
+                        .HasForeignKey("GroupCode")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_location_group_members_location_groups_group_code");
+
+                    b.HasOne("Waybill.Domain.Inventory.Location", null)
+                        .WithMany()
+                        .HasForeignKey("LocationCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_location_group_members_locations_location_code");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.ReservationLine", b =>
+                {
+                    b.HasOne("Waybill.Domain.Inventory.Reservation", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("ReservationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_reservation_line_reservations_reservation_id");
                 });
 
             modelBuilder.Entity("Waybill.Domain.Orders.DeliveryGroup", b =>
@@ -632,6 +993,16 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_payment_summaries_orders_order_id");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroup", b =>
+                {
+                    b.Navigation("Members");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.Reservation", b =>
+                {
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("Waybill.Domain.Orders.DeliveryGroup", b =>
