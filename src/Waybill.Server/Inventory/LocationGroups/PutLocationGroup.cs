@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Waybill.Domain.Common;
 using Waybill.Domain.Inventory;
 using Waybill.Server.Data;
+using Waybill.Server.Inventory.Stock;
 using Waybill.Server.Platform;
 using Waybill.Server.Platform.ApiKeys;
 
@@ -26,7 +27,7 @@ public static class PutLocationGroup
         .WithSummary("Create or replace a location group");
 
     public static async Task<Results<Created<LocationGroupResponse>, Ok<LocationGroupResponse>>> Handle(
-        string code, Request request, WaybillDb db, EventOutbox outbox, AuditTrail audit, RequestCommit commit, IClock clock,
+        string code, Request request, WaybillDb db, EventOutbox outbox, AuditTrail audit, RequestCommit commit, StockLedger ledger, IClock clock,
         HttpContext http, CancellationToken cancellationToken)
     {
         LocationGroup.RefuseBuiltIn(code);
@@ -55,7 +56,13 @@ public static class PutLocationGroup
             audit.Record("location_group", group.Code, created ? "create" : "replace", http.User.Actor(), null, null, null, response);
             try
             {
-                await commit.SaveAsync(created ? 201 : 200, response, created ? path : null, cancellationToken);
+                // The group's stock is summed afresh from its new members in the same transaction.
+                await commit.InTransactionAsync(async () =>
+                {
+                    await commit.SaveAsync(created ? 201 : 200, response, created ? path : null, cancellationToken);
+                    await ledger.RecomputeGroupsAsync([group.Code], cancellationToken);
+                    return true;
+                }, cancellationToken);
             }
             catch (DbUpdateException ex) when (created && attempt == 1 && DbErrors.IsUniqueViolation(ex, "location_groups"))
             {

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Waybill.Domain.Common;
 using Waybill.Domain.Inventory;
 using Waybill.Server.Data;
+using Waybill.Server.Inventory.Stock;
 using Waybill.Server.Platform;
 using Waybill.Server.Platform.ApiKeys;
 
@@ -32,7 +33,7 @@ public static class PutLocation
         .WithSummary("Create or replace a location");
 
     public static async Task<Results<Created<LocationResponse>, Ok<LocationResponse>>> Handle(
-        string code, Request request, WaybillDb db, EventOutbox outbox, AuditTrail audit, RequestCommit commit, IClock clock,
+        string code, Request request, WaybillDb db, EventOutbox outbox, AuditTrail audit, RequestCommit commit, StockLedger ledger, IClock clock,
         HttpContext http, CancellationToken cancellationToken)
     {
         Codes.EnsureWellFormed(code);
@@ -45,6 +46,7 @@ public static class PutLocation
             var location = await db.Locations.FirstOrDefaultAsync(l => l.Code == code, cancellationToken);
             IfMatch.Check(http.Request, location?.Version);
             var created = location is null;
+            var wasActive = location?.Active ?? false;
             if (location is null)
             {
                 location = Location.Create(code, details, clock.UtcNow);
@@ -57,7 +59,17 @@ public static class PutLocation
             audit.Record("location", location.Code, created ? "create" : "replace", http.User.Actor(), null, null, null, response);
             try
             {
-                await commit.SaveAsync(created ? 201 : 200, response, created ? path : null, cancellationToken);
+                if (created || wasActive == location.Active)
+                    await commit.SaveAsync(created ? 201 : 200, response, created ? path : null, cancellationToken);
+                else
+                    // Activating or deactivating a location moves its stock into or out of every group's sums, atomically.
+                    await commit.InTransactionAsync(async () =>
+                    {
+                        await commit.SaveAsync(200, response, null, cancellationToken);
+                        var groups = await db.LocationGroupMembers.Where(m => m.LocationCode == code).Select(m => m.GroupCode).ToListAsync(cancellationToken);
+                        await ledger.RecomputeGroupsAsync([LocationGroup.All, .. groups], cancellationToken);
+                        return true;
+                    }, cancellationToken);
             }
             catch (DbUpdateException ex) when (created && attempt == 1 && DbErrors.IsUniqueViolation(ex, "locations"))
             {

@@ -172,6 +172,31 @@ public sealed class StockLedger(WaybillDb db, IClock clock)
             cancellationToken, target.Code, sku, delta);
     }
 
+    /// <summary>
+    /// Sums a group's stock afresh from its active locations and the reservations made at the group — after its members
+    /// changed, or a location became active or inactive. Stock writes wait meanwhile (on PostgreSQL the two stock tables
+    /// are locked against writers for the rest of the transaction), so no change slips between the sums and the rows.
+    /// </summary>
+    public async Task RecomputeGroupsAsync(IEnumerable<string> groupCodes, CancellationToken cancellationToken)
+    {
+        if (db.IsPostgres) await Execute("LOCK TABLE stock_levels, group_stock IN SHARE ROW EXCLUSIVE MODE", cancellationToken);
+        foreach (var group in groupCodes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            var members = group == LocationGroup.All
+                ? "SELECT code FROM locations WHERE active"
+                : "SELECT m.location_code FROM location_group_members m JOIN locations l ON l.code = m.location_code WHERE m.group_code = {0} AND l.active";
+            await Execute("DELETE FROM group_stock WHERE group_code = {0}", cancellationToken, group);
+            await Execute("INSERT INTO group_stock (group_code, sku, on_hand, safety_stock, reserved, future_quantity) " +
+                          "SELECT {0}, s.sku, SUM(s.on_hand), SUM(s.safety_stock), SUM(s.reserved), SUM(s.future_quantity) " +
+                          $"FROM stock_levels s WHERE s.location_code IN ({members}) GROUP BY s.sku", cancellationToken, group);
+            await Execute("INSERT INTO group_stock (group_code, sku, on_hand, safety_stock, reserved, future_quantity) " +
+                          "SELECT {0}, rl.sku, 0, 0, SUM(rl.quantity), 0 FROM reservation_lines rl JOIN reservations r ON r.id = rl.reservation_id " +
+                          "WHERE r.status = {1} AND rl.target_kind = {2} AND rl.target_code = {0} GROUP BY rl.sku " +
+                          "ON CONFLICT (group_code, sku) DO UPDATE SET reserved = group_stock.reserved + excluded.reserved",
+                cancellationToken, group, nameof(ReservationStatus.Active), nameof(TargetKind.Group));
+        }
+    }
+
     /// <summary>A location's stock changed: the groups it counts in change by the same amounts (their rows created when new).</summary>
     private Task AddToGroupsAsync(string location, string sku, long onHand, long safetyStock, long futureQuantity, CancellationToken cancellationToken) =>
         onHand == 0 && safetyStock == 0 && futureQuantity == 0
