@@ -45,6 +45,7 @@ internal static class InventoryModel
 
         modelBuilder.Entity<ReservationLine>(l =>
         {
+            l.ToTable("reservation_lines");
             l.HasKey(x => new { x.ReservationId, x.Sku, x.TargetKind, x.TargetCode });
             l.Property(x => x.TargetCode).HasMaxLength(64);
             l.Ignore(x => x.Target);
