@@ -43,6 +43,26 @@ internal static class InventoryModel
             r.Navigation(x => x.Lines).HasField("_lines");
         });
 
+        modelBuilder.Entity<StockImport>(i =>
+        {
+            i.ToTable("stock_imports");
+            i.HasKey(x => x.Id);
+            i.Property(x => x.Version).IsConcurrencyToken();
+            i.Ignore(x => x.Errors);
+            i.Property<List<ImportError>>("_errors").HasColumnName("errors")
+                .HasConversion(WaybillDb.JsonList<ImportError>()).Metadata.SetValueComparer(WaybillDb.ListComparer<ImportError>());
+            i.HasIndex(x => x.Status);
+        });
+
+        // Every recordId an import applied, so a file sent again changes nothing.
+        modelBuilder.Entity<AppliedImportRecord>(r =>
+        {
+            r.ToTable("applied_import_records");
+            r.HasKey(x => x.RecordId);
+            r.Property(x => x.RecordId).HasMaxLength(128);
+            r.HasIndex(x => x.AppliedAt);
+        });
+
         modelBuilder.Entity<ReservationLine>(l =>
         {
             l.ToTable("reservation_lines");

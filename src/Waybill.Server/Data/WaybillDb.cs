@@ -29,6 +29,8 @@ public abstract class WaybillDb(DbContextOptions options) : DbContext(options)
     public DbSet<Inventory.Stock.StockLevel> StockLevels => Set<Inventory.Stock.StockLevel>();
     public DbSet<Inventory.Stock.GroupStock> GroupStock => Set<Inventory.Stock.GroupStock>();
     public DbSet<Domain.Inventory.Reservation> Reservations => Set<Domain.Inventory.Reservation>();
+    public DbSet<Domain.Inventory.StockImport> StockImports => Set<Domain.Inventory.StockImport>();
+    public DbSet<Inventory.Stock.AppliedImportRecord> AppliedImportRecords => Set<Inventory.Stock.AppliedImportRecord>();
 
     public abstract bool IsPostgres { get; }
 

@@ -38,6 +38,22 @@ public static class PlatformModule
     public static WebApplication UsePlatform(this WebApplication app)
     {
         app.UseExceptionHandler();
+        // Answers the routing's own refusals — no such path (404), a method the path does not take (405), a body that is
+        // not JSON (415) — as problems too. A catch-all route would also catch requests whose endpoint only refused their
+        // Content-Type (e.g. an action whose body may be omitted, sent with no body at all).
+        app.UseStatusCodePages(async context =>
+        {
+            var response = context.HttpContext.Response;
+            if (response.HasStarted || response.ContentLength > 0 || response.ContentType is not null) return;
+            var problem = response.StatusCode switch
+            {
+                404 => Problems.NotFound(),
+                405 => Problems.Create(405, "method_not_allowed", "This path does not take this method."),
+                415 => Problems.Create(415, "unsupported_media_type", "The body must be JSON.", "Send the body with 'Content-Type: application/json'."),
+                _ => null,
+            };
+            if (problem is not null) await Problems.Write(context.HttpContext, problem);
+        });
         app.UseRequestLimits();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -52,7 +68,6 @@ public static class PlatformModule
         routes.MapApiKeys();
         routes.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(routes, "/docs").AllowAnonymous();
-        routes.Map("/api/{**rest}", () => Problems.Result(Problems.NotFound())).ExcludeFromDescription();
         return routes;
     }
 }

@@ -1,3 +1,4 @@
+using Waybill.Domain.Inventory;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;

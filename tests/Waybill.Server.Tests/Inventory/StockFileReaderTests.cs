@@ -1,3 +1,4 @@
+using Waybill.Domain.Inventory;
 using System.Text;
 using Waybill.Server.Inventory.Imports;
 

@@ -1,3 +1,4 @@
+using Waybill.Domain.Inventory;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;

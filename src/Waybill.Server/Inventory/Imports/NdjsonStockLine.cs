@@ -1,3 +1,4 @@
+using Waybill.Domain.Inventory;
 using System.Text.Json;
 using System.Text.Unicode;
 

@@ -1,3 +1,5 @@
+using Waybill.Domain.Inventory;
+
 namespace Waybill.Server.Inventory.Imports;
 
 /// <summary>
@@ -6,9 +8,6 @@ namespace Waybill.Server.Inventory.Imports;
 /// </summary>
 /// <param name="Line">Where the record is in the file, counted from 1 (a CSV header being line 1), for messages about it later.</param>
 public sealed record StockRecord(int Line, string RecordId, string Location, string Sku, int OnHand, int SafetyStock, IReadOnlyList<StockFuture> Futures);
-
-/// <summary>A quantity expected to arrive at the location, and when (UTC).</summary>
-public sealed record StockFuture(int Quantity, DateTimeOffset ExpectedAt);
 
 /// <summary>A line of the file that was skipped, and why: the <c>{ line, recordId?, message }</c> of api.md.</summary>
 /// <param name="RecordId">The line's recordId when it could be read, so the sender can find the record in their own system.</param>

@@ -41,3 +41,11 @@ public sealed class GroupStock
 
     public StockFigures Figures => new(OnHand, Reserved, SafetyStock, FutureQuantity);
 }
+
+/// <summary>A recordId an import applied (and when), so re-sending a file changes nothing.</summary>
+public sealed class AppliedImportRecord
+{
+    public string RecordId { get; set; } = "";
+    public string ImportId { get; set; } = "";
+    public DateTimeOffset AppliedAt { get; set; }
+}

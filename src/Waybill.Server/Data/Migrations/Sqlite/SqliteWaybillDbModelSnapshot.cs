@@ -296,9 +296,83 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasColumnName("quantity");
 
                     b.HasKey("ReservationId", "Sku", "TargetKind", "TargetCode")
-                        .HasName("pk_reservation_line");
+                        .HasName("pk_reservation_lines");
 
-                    b.ToTable("reservation_line", (string)null);
+                    b.ToTable("reservation_lines", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.StockImport", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<long>("ErrorCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("error_count");
+
+                    b.Property<string>("FailureReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failure_reason");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mode");
+
+                    b.Property<long>("RecordsAlreadyApplied")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("records_already_applied");
+
+                    b.Property<long>("RecordsApplied")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("records_applied");
+
+                    b.Property<long>("RecordsTotal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("records_total");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<string>("_errors")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("errors");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stock_imports");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_stock_imports_status");
+
+                    b.ToTable("stock_imports", (string)null);
                 });
 
             modelBuilder.Entity("Waybill.Domain.Orders.DeliveryGroup", b =>
@@ -762,6 +836,31 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                     b.ToTable("outbox_events", (string)null);
                 });
 
+            modelBuilder.Entity("Waybill.Server.Inventory.Stock.AppliedImportRecord", b =>
+                {
+                    b.Property<string>("RecordId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("record_id");
+
+                    b.Property<long>("AppliedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("applied_at");
+
+                    b.Property<string>("ImportId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("import_id");
+
+                    b.HasKey("RecordId")
+                        .HasName("pk_applied_import_records");
+
+                    b.HasIndex("AppliedAt")
+                        .HasDatabaseName("ix_applied_import_records_applied_at");
+
+                    b.ToTable("applied_import_records", (string)null);
+                });
+
             modelBuilder.Entity("Waybill.Server.Inventory.Stock.GroupStock", b =>
                 {
                     b.Property<string>("GroupCode")
@@ -919,7 +1018,7 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasForeignKey("ReservationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_reservation_line_reservations_reservation_id");
+                        .HasConstraintName("fk_reservation_lines_reservations_reservation_id");
                 });
 
             modelBuilder.Entity("Waybill.Domain.Orders.DeliveryGroup", b =>

@@ -25,6 +25,19 @@ namespace Waybill.Server.Data.Migrations.Postgres
                 defaultValue: 0);
 
             migrationBuilder.CreateTable(
+                name: "applied_import_records",
+                columns: table => new
+                {
+                    record_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    import_id = table.Column<string>(type: "text", nullable: false),
+                    applied_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_applied_import_records", x => x.record_id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "channels",
                 columns: table => new
                 {
@@ -111,6 +124,30 @@ namespace Waybill.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "stock_imports",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "text", nullable: false),
+                    mode = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    status = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    records_total = table.Column<long>(type: "bigint", nullable: false),
+                    records_applied = table.Column<long>(type: "bigint", nullable: false),
+                    records_already_applied = table.Column<long>(type: "bigint", nullable: false),
+                    error_count = table.Column<long>(type: "bigint", nullable: false),
+                    failure_reason = table.Column<string>(type: "text", nullable: true),
+                    created_by = table.Column<string>(type: "text", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    finished_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    errors = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_stock_imports", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "stock_levels",
                 columns: table => new
                 {
@@ -155,7 +192,7 @@ namespace Waybill.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
-                name: "reservation_line",
+                name: "reservation_lines",
                 columns: table => new
                 {
                     reservation_id = table.Column<string>(type: "text", nullable: false),
@@ -167,14 +204,19 @@ namespace Waybill.Server.Data.Migrations.Postgres
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_reservation_line", x => new { x.reservation_id, x.sku, x.target_kind, x.target_code });
+                    table.PrimaryKey("pk_reservation_lines", x => new { x.reservation_id, x.sku, x.target_kind, x.target_code });
                     table.ForeignKey(
-                        name: "fk_reservation_line_reservations_reservation_id",
+                        name: "fk_reservation_lines_reservations_reservation_id",
                         column: x => x.reservation_id,
                         principalTable: "reservations",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_applied_import_records_applied_at",
+                table: "applied_import_records",
+                column: "applied_at");
 
             migrationBuilder.CreateIndex(
                 name: "ix_channels_location_group",
@@ -209,6 +251,11 @@ namespace Waybill.Server.Data.Migrations.Postgres
                 columns: new[] { "status", "expires_at" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_stock_imports_status",
+                table: "stock_imports",
+                column: "status");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_stock_levels_availability_changed",
                 table: "stock_levels",
                 column: "availability_changed",
@@ -224,6 +271,9 @@ namespace Waybill.Server.Data.Migrations.Postgres
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "applied_import_records");
+
+            migrationBuilder.DropTable(
                 name: "channels");
 
             migrationBuilder.DropTable(
@@ -233,7 +283,10 @@ namespace Waybill.Server.Data.Migrations.Postgres
                 name: "location_group_members");
 
             migrationBuilder.DropTable(
-                name: "reservation_line");
+                name: "reservation_lines");
+
+            migrationBuilder.DropTable(
+                name: "stock_imports");
 
             migrationBuilder.DropTable(
                 name: "stock_levels");

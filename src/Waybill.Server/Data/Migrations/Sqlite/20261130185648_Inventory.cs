@@ -24,6 +24,19 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                 defaultValue: 0);
 
             migrationBuilder.CreateTable(
+                name: "applied_import_records",
+                columns: table => new
+                {
+                    record_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    import_id = table.Column<string>(type: "TEXT", nullable: false),
+                    applied_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_applied_import_records", x => x.record_id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "channels",
                 columns: table => new
                 {
@@ -110,6 +123,30 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "stock_imports",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "TEXT", nullable: false),
+                    mode = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    records_total = table.Column<long>(type: "INTEGER", nullable: false),
+                    records_applied = table.Column<long>(type: "INTEGER", nullable: false),
+                    records_already_applied = table.Column<long>(type: "INTEGER", nullable: false),
+                    error_count = table.Column<long>(type: "INTEGER", nullable: false),
+                    failure_reason = table.Column<string>(type: "TEXT", nullable: true),
+                    created_by = table.Column<string>(type: "TEXT", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    started_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    finished_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    version = table.Column<int>(type: "INTEGER", nullable: false),
+                    errors = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_stock_imports", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "stock_levels",
                 columns: table => new
                 {
@@ -154,7 +191,7 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
-                name: "reservation_line",
+                name: "reservation_lines",
                 columns: table => new
                 {
                     reservation_id = table.Column<string>(type: "TEXT", nullable: false),
@@ -166,14 +203,19 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_reservation_line", x => new { x.reservation_id, x.sku, x.target_kind, x.target_code });
+                    table.PrimaryKey("pk_reservation_lines", x => new { x.reservation_id, x.sku, x.target_kind, x.target_code });
                     table.ForeignKey(
-                        name: "fk_reservation_line_reservations_reservation_id",
+                        name: "fk_reservation_lines_reservations_reservation_id",
                         column: x => x.reservation_id,
                         principalTable: "reservations",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_applied_import_records_applied_at",
+                table: "applied_import_records",
+                column: "applied_at");
 
             migrationBuilder.CreateIndex(
                 name: "ix_channels_location_group",
@@ -208,6 +250,11 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                 columns: new[] { "status", "expires_at" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_stock_imports_status",
+                table: "stock_imports",
+                column: "status");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_stock_levels_availability_changed",
                 table: "stock_levels",
                 column: "availability_changed",
@@ -223,6 +270,9 @@ namespace Waybill.Server.Data.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "applied_import_records");
+
+            migrationBuilder.DropTable(
                 name: "channels");
 
             migrationBuilder.DropTable(
@@ -232,7 +282,10 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                 name: "location_group_members");
 
             migrationBuilder.DropTable(
-                name: "reservation_line");
+                name: "reservation_lines");
+
+            migrationBuilder.DropTable(
+                name: "stock_imports");
 
             migrationBuilder.DropTable(
                 name: "stock_levels");

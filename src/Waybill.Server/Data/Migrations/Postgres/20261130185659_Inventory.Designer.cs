@@ -12,7 +12,7 @@ using Waybill.Server.Data;
 namespace Waybill.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresWaybillDb))]
-    [Migration("20261130185224_Inventory")]
+    [Migration("20261130185659_Inventory")]
     partial class Inventory
     {
         /// <inheritdoc />
@@ -308,9 +308,83 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasColumnName("quantity");
 
                     b.HasKey("ReservationId", "Sku", "TargetKind", "TargetCode")
-                        .HasName("pk_reservation_line");
+                        .HasName("pk_reservation_lines");
 
-                    b.ToTable("reservation_line", (string)null);
+                    b.ToTable("reservation_lines", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Inventory.StockImport", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<long>("ErrorCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("error_count");
+
+                    b.Property<string>("FailureReason")
+                        .HasColumnType("text")
+                        .HasColumnName("failure_reason");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("mode");
+
+                    b.Property<long>("RecordsAlreadyApplied")
+                        .HasColumnType("bigint")
+                        .HasColumnName("records_already_applied");
+
+                    b.Property<long>("RecordsApplied")
+                        .HasColumnType("bigint")
+                        .HasColumnName("records_applied");
+
+                    b.Property<long>("RecordsTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("records_total");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<string>("_errors")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("errors");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stock_imports");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_stock_imports_status");
+
+                    b.ToTable("stock_imports", (string)null);
                 });
 
             modelBuilder.Entity("Waybill.Domain.Orders.DeliveryGroup", b =>
@@ -780,6 +854,31 @@ namespace Waybill.Server.Data.Migrations.Postgres
                     b.ToTable("outbox_events", (string)null);
                 });
 
+            modelBuilder.Entity("Waybill.Server.Inventory.Stock.AppliedImportRecord", b =>
+                {
+                    b.Property<string>("RecordId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("record_id");
+
+                    b.Property<DateTimeOffset>("AppliedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("applied_at");
+
+                    b.Property<string>("ImportId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("import_id");
+
+                    b.HasKey("RecordId")
+                        .HasName("pk_applied_import_records");
+
+                    b.HasIndex("AppliedAt")
+                        .HasDatabaseName("ix_applied_import_records_applied_at");
+
+                    b.ToTable("applied_import_records", (string)null);
+                });
+
             modelBuilder.Entity("Waybill.Server.Inventory.Stock.GroupStock", b =>
                 {
                     b.Property<string>("GroupCode")
@@ -937,7 +1036,7 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasForeignKey("ReservationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_reservation_line_reservations_reservation_id");
+                        .HasConstraintName("fk_reservation_lines_reservations_reservation_id");
                 });
 
             modelBuilder.Entity("Waybill.Domain.Orders.DeliveryGroup", b =>
