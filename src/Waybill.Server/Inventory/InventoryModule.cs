@@ -14,6 +14,8 @@ public static class InventoryModule
         services.Configure<InventoryOptions>(configuration.GetSection("Inventory"));
         services.AddScoped<StockLedger>();
         services.AddScoped<ReservationActions>();
+        services.AddSingleton<ReservationBatches>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReservationBatches>());
         services.AddHostedService<ReservationExpiry>();
         services.AddHostedService<AvailabilityAnnouncer>();
         return services;

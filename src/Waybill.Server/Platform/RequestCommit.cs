@@ -17,20 +17,7 @@ public sealed class RequestCommit(WaybillDb db, IHttpContextAccessor http, ICloc
     public async Task SaveAsync<TBody>(int statusCode, TBody body, string? location, CancellationToken cancellationToken, bool insertsOnly = false)
     {
         var pending = http.HttpContext?.Features.Get<PendingIdempotency>();
-        if (pending is not null)
-        {
-            db.IdempotencyRecords.Add(new IdempotencyRecord
-            {
-                ApiKeyId = pending.ApiKeyId,
-                Path = pending.Path,
-                Key = pending.Key,
-                RequestHash = pending.RequestHash,
-                StatusCode = statusCode,
-                Location = location,
-                Body = System.Text.Json.JsonSerializer.Serialize(body, WaybillJson.Options),
-                CreatedAt = clock.UtcNow,
-            });
-        }
+        if (pending is not null) AddIdempotencyRecord(pending, statusCode, body, location);
         // A unit of work that only adds rows skips EF Core's per-save SQL generation (the capture's hot path).
         Func<Task> write = insertsOnly && db.ChangeTracker.Entries().All(e => e.State == EntityState.Added)
             ? () => inserts.WriteAsync(db, cancellationToken)
@@ -47,6 +34,20 @@ public sealed class RequestCommit(WaybillDb db, IHttpContextAccessor http, ICloc
         }
     }
 
+
+    /// <summary>Keeps a request's response under its Idempotency-Key, in the unit of work that did the request's work.</summary>
+    public void AddIdempotencyRecord<TBody>(PendingIdempotency pending, int statusCode, TBody body, string? location) =>
+        db.IdempotencyRecords.Add(new IdempotencyRecord
+        {
+            ApiKeyId = pending.ApiKeyId,
+            Path = pending.Path,
+            Key = pending.Key,
+            RequestHash = pending.RequestHash,
+            StatusCode = statusCode,
+            Location = location,
+            Body = System.Text.Json.JsonSerializer.Serialize(body, WaybillJson.Options),
+            CreatedAt = clock.UtcNow,
+        });
 
     /// <summary>
     /// Runs a use case that changes stock (conditional updates, then its rows) as one transaction: under the SQLite write
