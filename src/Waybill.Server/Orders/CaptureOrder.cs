@@ -78,12 +78,7 @@ public static partial class CaptureOrder
                     CheckChannelTotals(request.Totals, order.Totals);
 
                     // Stock is held in the same transaction as the order; what is not there is left short for routing.
-                    var held = new List<HeldStock>();
-                    foreach (var need in order.StockToReserve(sellsFrom).OrderBy(n => n.Sku, StringComparer.Ordinal))
-                    {
-                        var got = await ledger.ReserveAsync(need.Sku, need.Target, need.Quantity, partial: true, cancellationToken);
-                        if (got > 0) held.Add(need with { Quantity = got });
-                    }
+                    var held = await ledger.ReserveAvailableAsync(order.StockToReserve(sellsFrom), cancellationToken);
                     string? reservationId = null;
                     if (held.Count > 0)
                     {

@@ -40,6 +40,39 @@ public sealed class StockLedger(WaybillDb db, IClock clock)
         return 0;
     }
 
+    /// <summary>
+    /// Holds as much as there is of each need (an order capture's): the group needs in one round trip when they are in
+    /// stock, a look at what is left for the ones that are not, and pickup needs at their location one by one.
+    /// </summary>
+    public async Task<List<HeldStock>> ReserveAvailableAsync(IReadOnlyList<HeldStock> needs, CancellationToken cancellationToken)
+    {
+        var held = new List<HeldStock>();
+        var atGroups = needs.Where(n => n.Target.Kind == TargetKind.Group).OrderBy(n => n.Sku, StringComparer.Ordinal).ToList();
+        var batch = new SqlBatch(db);
+        foreach (var need in atGroups)
+            batch.Add($"UPDATE group_stock SET reserved = reserved + @p0 WHERE group_code = @p1 AND sku = @p2 AND {Available} >= @p0", need.Quantity, need.Target.Code, need.Sku);
+        var affected = await batch.ExecuteAsync(cancellationToken);
+        var shortOnes = atGroups.Where((_, i) => affected[i] == 0).ToList();
+        held.AddRange(atGroups.Where((_, i) => affected[i] == 1));
+        if (shortOnes.Count > 0)
+        {
+            var skus = shortOnes.Select(n => n.Sku).ToList();
+            var groups = shortOnes.Select(n => n.Target.Code).Distinct(StringComparer.Ordinal).ToList();
+            var left = await db.GroupStock.AsNoTracking().Where(g => skus.Contains(g.Sku) && groups.Contains(g.GroupCode)).ToListAsync(cancellationToken);
+            foreach (var need in shortOnes.Where(n => left.Any(g => g.Sku == n.Sku && g.GroupCode == n.Target.Code && g.Figures.AvailableToFulfill > 0)))
+            {
+                var got = await ReserveAsync(need.Sku, need.Target, need.Quantity, partial: true, cancellationToken);
+                if (got > 0) held.Add(need with { Quantity = got });
+            }
+        }
+        foreach (var need in needs.Where(n => n.Target.Kind == TargetKind.Location).OrderBy(n => n.Sku, StringComparer.Ordinal))
+        {
+            var got = await ReserveAsync(need.Sku, need.Target, need.Quantity, partial: true, cancellationToken);
+            if (got > 0) held.Add(need with { Quantity = got });
+        }
+        return held;
+    }
+
     /// <summary>What can still be held of a SKU at a place: its ATF, and at a location no more than any group containing it allows.</summary>
     public async Task<long> AvailableAsync(string sku, StockTarget target, CancellationToken cancellationToken)
     {
