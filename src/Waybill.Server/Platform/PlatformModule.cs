@@ -32,6 +32,8 @@ public static class PlatformModule
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = RequestLimits.ImportBodyLimit);
         services.AddOpenApi();
         services.AddHostedService<StartupTasks>();
+        services.AddSingleton<IdempotencyRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<IdempotencyRetention>());
         return services;
     }
 
