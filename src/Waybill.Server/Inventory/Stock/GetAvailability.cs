@@ -72,29 +72,44 @@ public static class GetAvailability
     private static List<string> Split(string? list) =>
         string.IsNullOrWhiteSpace(list) ? [] : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
 
+    /// <summary>Every named location and group must exist — looked up in one query each, not one a place.</summary>
     private static async Task CheckPlacesAsync(WaybillDb db, List<string> locations, List<string> groups, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
-        foreach (var location in locations)
-            if (!await ReservationLines.TargetExistsAsync(db, StockTarget.Location(location), cancellationToken))
-                errors.Add("locations", $"There is no location {location}.");
-        foreach (var group in groups)
-            if (!await ReservationLines.TargetExistsAsync(db, StockTarget.Group(group), cancellationToken))
-                errors.Add("groups", $"There is no location group {group}.");
+        if (locations.Count > 0)
+        {
+            var known = await db.Locations.AsNoTracking().Where(l => locations.Contains(l.Code)).Select(l => l.Code).ToListAsync(cancellationToken);
+            foreach (var location in locations.Except(known, StringComparer.Ordinal)) errors.Add("locations", $"There is no location {location}.");
+        }
+        var stored = groups.Where(g => g != LocationGroup.All).ToList();
+        if (stored.Count > 0)
+        {
+            var known = await db.LocationGroups.AsNoTracking().Where(g => stored.Contains(g.Code)).Select(g => g.Code).ToListAsync(cancellationToken);
+            foreach (var group in stored.Except(known, StringComparer.Ordinal)) errors.Add("groups", $"There is no location group {group}.");
+        }
         errors.ThrowIfAny();
     }
 
-    /// <summary>A group's futures are its active locations' futures, summed per expected date.</summary>
+    /// <summary>A group's futures are its active locations' futures, summed per expected date (two queries for all groups).</summary>
     private static async Task<Dictionary<(string, string), List<StockFuture>>> GroupFuturesAsync(WaybillDb db, List<GroupStock> withFutures, CancellationToken cancellationToken)
     {
         var result = new Dictionary<(string, string), List<StockFuture>>();
+        if (withFutures.Count == 0) return result;
+        var skus = withFutures.Select(g => g.Sku).Distinct(StringComparer.Ordinal).ToList();
+        var groups = withFutures.Select(g => g.GroupCode).Distinct(StringComparer.Ordinal).ToList();
+        var members = await db.LocationGroupMembers.AsNoTracking().Where(m => groups.Contains(m.GroupCode)).ToListAsync(cancellationToken);
+        var incoming = await (from s in db.StockLevels.AsNoTracking()
+                              join l in db.Locations on s.LocationCode equals l.Code
+                              where l.Active && s.FutureQuantity > 0 && skus.Contains(s.Sku)
+                              select s).ToListAsync(cancellationToken);
         foreach (var group in withFutures)
         {
-            var members = group.GroupCode == LocationGroup.All
-                ? db.StockLevels.FromSql($"SELECT s.* FROM stock_levels s JOIN locations l ON l.code = s.location_code WHERE l.active AND s.sku = {group.Sku} AND s.future_quantity > 0")
-                : db.StockLevels.FromSql($"SELECT s.* FROM stock_levels s JOIN location_group_members m ON m.location_code = s.location_code JOIN locations l ON l.code = s.location_code WHERE m.group_code = {group.GroupCode} AND l.active AND s.sku = {group.Sku} AND s.future_quantity > 0");
-            var rows = await members.AsNoTracking().ToListAsync(cancellationToken);
-            result[(group.GroupCode, group.Sku)] = rows.SelectMany(r => r.Futures)
+            var inGroup = group.GroupCode == LocationGroup.All
+                ? null
+                : members.Where(m => m.GroupCode == group.GroupCode).Select(m => m.LocationCode).ToHashSet(StringComparer.Ordinal);
+            result[(group.GroupCode, group.Sku)] = incoming
+                .Where(s => s.Sku == group.Sku && (inGroup is null || inGroup.Contains(s.LocationCode)))
+                .SelectMany(s => s.Futures)
                 .GroupBy(f => f.ExpectedAt).OrderBy(g => g.Key)
                 .Select(g => new StockFuture(g.Sum(f => f.Quantity), g.Key)).ToList();
         }
