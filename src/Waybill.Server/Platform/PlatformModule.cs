@@ -38,6 +38,7 @@ public static class PlatformModule
     public static WebApplication UsePlatform(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseRoutingProblems();
         app.UseRequestLimits();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -52,7 +53,6 @@ public static class PlatformModule
         routes.MapApiKeys();
         routes.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(routes, "/docs").AllowAnonymous();
-        routes.Map("/api/{**rest}", () => Problems.Result(Problems.NotFound())).ExcludeFromDescription();
         return routes;
     }
 }
