@@ -40,22 +40,7 @@ public static class PlatformModule
     public static WebApplication UsePlatform(this WebApplication app)
     {
         app.UseExceptionHandler();
-        // Answers the routing's own refusals — no such path (404), a method the path does not take (405), a body that is
-        // not JSON (415) — as problems too. A catch-all route would also catch requests whose endpoint only refused their
-        // Content-Type (e.g. an action whose body may be omitted, sent with no body at all).
-        app.UseStatusCodePages(async context =>
-        {
-            var response = context.HttpContext.Response;
-            if (response.HasStarted || response.ContentLength > 0 || response.ContentType is not null) return;
-            var problem = response.StatusCode switch
-            {
-                404 => Problems.NotFound(),
-                405 => Problems.Create(405, "method_not_allowed", "This path does not take this method."),
-                415 => Problems.Create(415, "unsupported_media_type", "The body must be JSON.", "Send the body with 'Content-Type: application/json'."),
-                _ => null,
-            };
-            if (problem is not null) await Problems.Write(context.HttpContext, problem);
-        });
+        app.UseRoutingProblems();
         app.UseRequestLimits();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -27,7 +27,7 @@ public static class PutLocationGroup
         .WithSummary("Create or replace a location group");
 
     public static async Task<Results<Created<LocationGroupResponse>, Ok<LocationGroupResponse>>> Handle(
-        string code, Request request, WaybillDb db, EventOutbox outbox, AuditTrail audit, RequestCommit commit, StockLedger ledger, IClock clock,
+        string code, Request request, WaybillDb db, StockLedger ledger, EventOutbox outbox, AuditTrail audit, RequestCommit commit, IClock clock,
         HttpContext http, CancellationToken cancellationToken)
     {
         LocationGroup.RefuseBuiltIn(code);
@@ -41,36 +41,42 @@ public static class PutLocationGroup
         // Two first PUTs of one code may race: the loser's insert breaks the primary key, and it replaces the winner's row.
         for (var attempt = 1; ; attempt++)
         {
-            var group = await db.LocationGroups.Whole().FirstOrDefaultAsync(g => g.Code == code, cancellationToken);
-            IfMatch.Check(http.Request, group?.Version);
-            var created = group is null;
-            if (group is null)
-            {
-                group = LocationGroup.Create(code, name, locations, known, clock.UtcNow);
-                db.LocationGroups.Add(group);
-            }
-            else group.Replace(name, locations, known, clock.UtcNow);
-
-            var response = LocationGroupResponse.From(group);
-            outbox.Add(EventType, group.Code, response);
-            audit.Record("location_group", group.Code, created ? "create" : "replace", http.User.Actor(), null, null, null, response);
             try
             {
-                // The group's stock is summed afresh from its new members in the same transaction.
-                await commit.InTransactionAsync(async () =>
+                var (created, response) = await commit.InTransactionAsync(async () =>
                 {
+                    // Replaces of one group queue on its row: two that both add a member would otherwise both insert it.
+                    if (db.IsPostgres) await db.Database.ExecuteSqlAsync($"SELECT 1 FROM location_groups WHERE code = {code} FOR UPDATE", cancellationToken);
+                    var group = await db.LocationGroups.Whole().FirstOrDefaultAsync(g => g.Code == code, cancellationToken);
+                    IfMatch.Check(http.Request, group?.Version);
+                    var created = group is null;
+                    var before = group?.Locations ?? [];
+                    if (group is null)
+                    {
+                        group = LocationGroup.Create(code, name, locations, known, clock.UtcNow);
+                        db.LocationGroups.Add(group);
+                    }
+                    else group.Replace(name, locations, known, clock.UtcNow);
+
+                    // The group's sums count its members' stock: those that leave take theirs out, those that join bring theirs.
+                    var after = group.Locations;
+                    foreach (var location in before.Union(after).Order(StringComparer.Ordinal))
+                        if (before.Contains(location) != after.Contains(location))
+                            await ledger.MembershipChangedAsync(group.Code, location, joined: after.Contains(location), cancellationToken);
+
+                    var response = LocationGroupResponse.From(group);
+                    outbox.Add(EventType, group.Code, response);
+                    audit.Record("location_group", group.Code, created ? "create" : "replace", http.User.Actor(), null, null, null, response);
                     await commit.SaveAsync(created ? 201 : 200, response, created ? path : null, cancellationToken);
-                    await ledger.RecomputeGroupsAsync([group.Code], cancellationToken);
-                    return true;
+                    return (created, response);
                 }, cancellationToken);
+                http.Response.Headers.ETag = $"\"{response.Version}\"";
+                return created ? TypedResults.Created(path, response) : TypedResults.Ok(response);
             }
-            catch (DbUpdateException ex) when (created && attempt == 1 && DbErrors.IsUniqueViolation(ex, "location_groups"))
+            catch (DbUpdateException ex) when (attempt == 1 && DbErrors.IsUniqueViolation(ex, "location_groups"))
             {
                 db.ChangeTracker.Clear();
-                continue;
             }
-            http.Response.Headers.ETag = $"\"{group.Version}\"";
-            return created ? TypedResults.Created(path, response) : TypedResults.Ok(response);
         }
     }
 

@@ -33,7 +33,7 @@ public static class PutLocation
         .WithSummary("Create or replace a location");
 
     public static async Task<Results<Created<LocationResponse>, Ok<LocationResponse>>> Handle(
-        string code, Request request, WaybillDb db, EventOutbox outbox, AuditTrail audit, RequestCommit commit, StockLedger ledger, IClock clock,
+        string code, Request request, WaybillDb db, StockLedger ledger, EventOutbox outbox, AuditTrail audit, RequestCommit commit, IClock clock,
         HttpContext http, CancellationToken cancellationToken)
     {
         Codes.EnsureWellFormed(code);
@@ -43,41 +43,39 @@ public static class PutLocation
         // Two first PUTs of one code may race: the loser's insert breaks the primary key, and it replaces the winner's row.
         for (var attempt = 1; ; attempt++)
         {
-            var location = await db.Locations.FirstOrDefaultAsync(l => l.Code == code, cancellationToken);
-            IfMatch.Check(http.Request, location?.Version);
-            var created = location is null;
-            var wasActive = location?.Active ?? false;
-            if (location is null)
-            {
-                location = Location.Create(code, details, clock.UtcNow);
-                db.Locations.Add(location);
-            }
-            else location.Replace(details, clock.UtcNow);
-
-            var response = LocationResponse.From(location);
-            outbox.Add(EventType, location.Code, response);
-            audit.Record("location", location.Code, created ? "create" : "replace", http.User.Actor(), null, null, null, response);
             try
             {
-                if (created || wasActive == location.Active)
-                    await commit.SaveAsync(created ? 201 : 200, response, created ? path : null, cancellationToken);
-                else
-                    // Activating or deactivating a location moves its stock into or out of every group's sums, atomically.
-                    await commit.InTransactionAsync(async () =>
+                var (created, response) = await commit.InTransactionAsync(async () =>
+                {
+                    var location = await db.Locations.FirstOrDefaultAsync(l => l.Code == code, cancellationToken);
+                    IfMatch.Check(http.Request, location?.Version);
+                    var created = location is null;
+                    if (location is null)
                     {
-                        await commit.SaveAsync(200, response, null, cancellationToken);
-                        var groups = await db.LocationGroupMembers.Where(m => m.LocationCode == code).Select(m => m.GroupCode).ToListAsync(cancellationToken);
-                        await ledger.RecomputeGroupsAsync([LocationGroup.All, .. groups], cancellationToken);
-                        return true;
-                    }, cancellationToken);
+                        location = Location.Create(code, details, clock.UtcNow);
+                        db.Locations.Add(location);
+                    }
+                    else
+                    {
+                        var wasActive = location.Active;
+                        location.Replace(details, clock.UtcNow);
+                        // Only active locations sell: their stock joins or leaves the sums of `all` and of their groups.
+                        if (location.Active != wasActive) await ledger.ActiveChangedAsync(location.Code, location.Active, cancellationToken);
+                    }
+
+                    var response = LocationResponse.From(location);
+                    outbox.Add(EventType, location.Code, response);
+                    audit.Record("location", location.Code, created ? "create" : "replace", http.User.Actor(), null, null, null, response);
+                    await commit.SaveAsync(created ? 201 : 200, response, created ? path : null, cancellationToken);
+                    return (created, response);
+                }, cancellationToken);
+                http.Response.Headers.ETag = $"\"{response.Version}\"";
+                return created ? TypedResults.Created(path, response) : TypedResults.Ok(response);
             }
-            catch (DbUpdateException ex) when (created && attempt == 1 && DbErrors.IsUniqueViolation(ex, "locations"))
+            catch (DbUpdateException ex) when (attempt == 1 && DbErrors.IsUniqueViolation(ex, "locations"))
             {
                 db.ChangeTracker.Clear();
-                continue;
             }
-            http.Response.Headers.ETag = $"\"{location.Version}\"";
-            return created ? TypedResults.Created(path, response) : TypedResults.Ok(response);
         }
     }
 

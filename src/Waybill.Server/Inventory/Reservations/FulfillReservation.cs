@@ -1,30 +1,36 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Waybill.Domain.Common;
 using Waybill.Domain.Inventory;
+using Waybill.Server.Data;
 using Waybill.Server.Platform.ApiKeys;
 
 namespace Waybill.Server.Inventory.Reservations;
 
 /// <summary>
 /// <c>POST /api/v1/inventory/reservations/{id}/fulfill</c> <c>{ "lines": [{ "sku", "quantity", "location" }] }</c>:
-/// stock shipped from a location; on hand and reserved both drop.
+/// stock shipped from a location; on hand and reserved both drop. A line naming a <c>group</c> is refused by the
+/// reservation (a group's hold is transferred to a location first), and the location must exist.
 /// </summary>
 public static class FulfillReservation
 {
     public sealed record Request(List<FulfillLineInput?>? Lines);
 
-    public sealed record FulfillLineInput(string? Sku, int? Quantity, string? Location);
+    public sealed record FulfillLineInput(string? Sku, int? Quantity, string? Location, string? Group);
 
     public static RouteHandlerBuilder MapFulfillReservation(this RouteGroupBuilder inventory) => inventory
         .MapPost("/reservations/{id}/fulfill", Handle)
         .RequireAuthorization(Policies.Admin)
         .WithName("FulfillReservation");
 
-    public static async Task<Ok<ReservationResponse>> Handle(string id, Request request, ReservationActions actions, CancellationToken cancellationToken)
+    public static async Task<Ok<ReservationResponse>> Handle(string id, Request request, ReservationActions actions, WaybillDb db, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
-        var lines = ReservationLines.Parse(request.Lines?.Select(l => l is null ? null : new ReservationLineInput(l.Sku, l.Quantity, l.Location ?? "", null)).ToList(),
+        var lines = ReservationLines.Parse(request.Lines?.Select(l => l is null ? null : new ReservationLineInput(l.Sku, l.Quantity, l.Location, l.Group)).ToList(),
             "lines", errors, required: true);
+        errors.ThrowIfAny();
+        for (var i = 0; i < lines.Count; i++)
+            if (lines[i].Target.Kind == TargetKind.Location && !await ReservationLines.TargetExistsAsync(db, lines[i].Target, cancellationToken))
+                errors.Add($"lines[{i}].location", $"There is no location {lines[i].Target.Code}.");
         errors.ThrowIfAny();
         return TypedResults.Ok(await actions.RunAsync(id, "fulfilled", async (reservation, ledger, now) =>
         {

@@ -86,7 +86,11 @@ public sealed class StockLedger(WaybillDb db, IClock clock)
         return figures.Count == 0 ? 0 : figures.Min();
     }
 
-    private async Task<bool> TryReserveAsync(string sku, StockTarget target, int quantity, CancellationToken cancellationToken)
+    /// <param name="unchangedGroup">
+    /// A group the stock moves out of and back into (a transfer from a group to one of its locations): its figures do not
+    /// change, so a shortfall it already had is no reason to refuse.
+    /// </param>
+    private async Task<bool> TryReserveAsync(string sku, StockTarget target, int quantity, CancellationToken cancellationToken, string? unchangedGroup = null)
     {
         if (target.Kind == TargetKind.Group)
             return await Execute($"UPDATE group_stock SET reserved = reserved + {{2}} WHERE group_code = {{0}} AND sku = {{1}} AND {Available} >= {{2}}",
@@ -101,7 +105,8 @@ public sealed class StockLedger(WaybillDb db, IClock clock)
         await Execute($"UPDATE group_stock SET reserved = reserved + {{2}} WHERE sku = {{1}} AND group_code IN {GroupsOfLocation}",
             cancellationToken, target.Code, sku, quantity);
         var overdrawn = await db.Database.SqlQueryRaw<long>(
-            $"SELECT count(*) AS \"Value\" FROM group_stock WHERE sku = {{1}} AND group_code IN {GroupsOfLocation} AND {Available} < 0", target.Code, sku)
+            $"SELECT count(*) AS \"Value\" FROM group_stock WHERE sku = {{1}} AND group_code IN {GroupsOfLocation} AND {Available} < 0 AND group_code <> {{2}}",
+                target.Code, sku, unchangedGroup ?? "")
             .SingleAsync(cancellationToken);
         if (overdrawn == 0) return true;
         await ChangeReservedAsync(sku, target, -quantity, cancellationToken);
@@ -125,7 +130,7 @@ public sealed class StockLedger(WaybillDb db, IClock clock)
             await ChangeReservedAsync(sku, to, quantity, cancellationToken);
             return true;
         }
-        return await TryReserveAsync(sku, to, quantity, cancellationToken);
+        return await TryReserveAsync(sku, to, quantity, cancellationToken, from.Kind == TargetKind.Group ? from.Code : null);
     }
 
     /// <summary>Shipped from a location: on hand and reserved both drop, there and in its groups.</summary>
@@ -169,6 +174,52 @@ public sealed class StockLedger(WaybillDb db, IClock clock)
         return (before, before with { OnHand = before.OnHand + delta });
     }
 
+    /// <summary>
+    /// A location is activated or deactivated: every group it counts in while active (<c>all</c> and each group listing
+    /// it) gains or loses all its stock. Call it in the transaction that saves the new flag, before saving it.
+    /// </summary>
+    public async Task ActiveChangedAsync(string location, bool active, CancellationToken cancellationToken)
+    {
+        await LockLocationStockAsync(location, cancellationToken);
+        var groups = await db.Database.SqlQuery<string>($"SELECT group_code AS \"Value\" FROM location_group_members WHERE location_code = {location}")
+            .ToListAsync(cancellationToken);
+        groups.Add(LocationGroup.All);
+        foreach (var group in groups.Order(StringComparer.Ordinal))
+            await CountInGroupAsync(location, group, active ? 1 : -1, cancellationToken);
+    }
+
+    /// <summary>
+    /// A location joins or leaves a group: the group gains or loses all its stock — when it is active; an inactive one
+    /// counts nowhere. Call it in the transaction that saves the membership, before saving it.
+    /// </summary>
+    public async Task MembershipChangedAsync(string group, string location, bool joined, CancellationToken cancellationToken)
+    {
+        await LockLocationStockAsync(location, cancellationToken);
+        var active = await db.Database.SqlQuery<bool>($"SELECT active AS \"Value\" FROM locations WHERE code = {location}").SingleAsync(cancellationToken);
+        if (active) await CountInGroupAsync(location, group, joined ? 1 : -1, cancellationToken);
+    }
+
+    /// <summary>
+    /// Locks the location, then its stock rows, for the rest of the transaction: a change of its stock that is under way
+    /// is waited for and counted; one that comes after waits, then counts where the location counts by then.
+    /// </summary>
+    private async Task LockLocationStockAsync(string location, CancellationToken cancellationToken)
+    {
+        // SQLite has no row locks: its writers are serialized, so the transaction alone keeps the rows as read.
+        if (!db.IsPostgres) return;
+        await Execute("SELECT 1 FROM locations WHERE code = {0} FOR UPDATE", cancellationToken, location);
+        await Execute("SELECT 1 FROM stock_levels WHERE location_code = {0} ORDER BY sku FOR UPDATE", cancellationToken, location);
+    }
+
+    /// <summary>Adds (<paramref name="sign"/> 1) or takes away (−1) every figure of a location's stock to or from a group's sums.</summary>
+    private Task<int> CountInGroupAsync(string location, string group, int sign, CancellationToken cancellationToken) =>
+        Execute("INSERT INTO group_stock (group_code, sku, on_hand, safety_stock, reserved, future_quantity) " +
+                "SELECT {1}, sku, {2} * on_hand, {2} * safety_stock, {2} * reserved, {2} * future_quantity FROM stock_levels WHERE location_code = {0} ORDER BY sku " +
+                "ON CONFLICT (group_code, sku) DO UPDATE SET on_hand = group_stock.on_hand + excluded.on_hand, " +
+                "safety_stock = group_stock.safety_stock + excluded.safety_stock, reserved = group_stock.reserved + excluded.reserved, " +
+                "future_quantity = group_stock.future_quantity + excluded.future_quantity",
+            cancellationToken, location, group, sign);
+
     public Task<bool> ExistsAsync(string location, string sku, CancellationToken cancellationToken) =>
         db.StockLevels.AnyAsync(s => s.LocationCode == location && s.Sku == sku, cancellationToken);
 
@@ -182,8 +233,12 @@ public sealed class StockLedger(WaybillDb db, IClock clock)
     /// <summary>The row's figures, locked for the rest of the transaction (the row is created empty when missing).</summary>
     private async Task<StockFigures> LockAsync(string location, string sku, CancellationToken cancellationToken)
     {
-        await Execute("INSERT INTO stock_levels (location_code, sku, on_hand, safety_stock, reserved, future_quantity, futures, availability_changed, updated_at) " +
+        var created = await Execute("INSERT INTO stock_levels (location_code, sku, on_hand, safety_stock, reserved, future_quantity, futures, availability_changed, updated_at) " +
                       "VALUES ({0}, {1}, 0, 0, 0, 0, '[]', {2}, {3}) ON CONFLICT (location_code, sku) DO NOTHING", cancellationToken, location, sku, false, Now);
+        // A new row is one a location (de)activation or a membership change under way cannot have locked: wait for it
+        // on the location row, so the groups this stock is added to are the ones the location counts in after it.
+        if (created == 1 && db.IsPostgres)
+            await Execute("SELECT 1 FROM locations WHERE code = {0} FOR SHARE", cancellationToken, location);
         // SQLite has no row locks: its writers are serialized, so the transaction alone keeps the row as read.
         var rows = await (db.IsPostgres
                 ? db.StockLevels.FromSql($"SELECT * FROM stock_levels WHERE location_code = {location} AND sku = {sku} FOR UPDATE")
@@ -203,31 +258,6 @@ public sealed class StockLedger(WaybillDb db, IClock clock)
             cancellationToken, target.Code, sku, delta, true, Now);
         await Execute($"UPDATE group_stock SET reserved = reserved + {{2}} WHERE sku = {{1}} AND group_code IN {GroupsOfLocation}",
             cancellationToken, target.Code, sku, delta);
-    }
-
-    /// <summary>
-    /// Sums a group's stock afresh from its active locations and the reservations made at the group — after its members
-    /// changed, or a location became active or inactive. Stock writes wait meanwhile (on PostgreSQL the two stock tables
-    /// are locked against writers for the rest of the transaction), so no change slips between the sums and the rows.
-    /// </summary>
-    public async Task RecomputeGroupsAsync(IEnumerable<string> groupCodes, CancellationToken cancellationToken)
-    {
-        if (db.IsPostgres) await Execute("LOCK TABLE stock_levels, group_stock IN SHARE ROW EXCLUSIVE MODE", cancellationToken);
-        foreach (var group in groupCodes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
-        {
-            var members = group == LocationGroup.All
-                ? "SELECT code FROM locations WHERE active"
-                : "SELECT m.location_code FROM location_group_members m JOIN locations l ON l.code = m.location_code WHERE m.group_code = {0} AND l.active";
-            await Execute("DELETE FROM group_stock WHERE group_code = {0}", cancellationToken, group);
-            await Execute("INSERT INTO group_stock (group_code, sku, on_hand, safety_stock, reserved, future_quantity) " +
-                          "SELECT {0}, s.sku, SUM(s.on_hand), SUM(s.safety_stock), SUM(s.reserved), SUM(s.future_quantity) " +
-                          $"FROM stock_levels s WHERE s.location_code IN ({members}) GROUP BY s.sku", cancellationToken, group);
-            await Execute("INSERT INTO group_stock (group_code, sku, on_hand, safety_stock, reserved, future_quantity) " +
-                          "SELECT {0}, rl.sku, 0, 0, SUM(rl.quantity), 0 FROM reservation_lines rl JOIN reservations r ON r.id = rl.reservation_id " +
-                          "WHERE r.status = {1} AND rl.target_kind = {2} AND rl.target_code = {0} GROUP BY rl.sku " +
-                          "ON CONFLICT (group_code, sku) DO UPDATE SET reserved = group_stock.reserved + excluded.reserved",
-                cancellationToken, group, nameof(ReservationStatus.Active), nameof(TargetKind.Group));
-        }
     }
 
     /// <summary>A location's stock changed: the groups it counts in change by the same amounts (their rows created when new).</summary>
