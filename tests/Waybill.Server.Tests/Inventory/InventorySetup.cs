@@ -39,6 +39,10 @@ public static class InventorySetup
     }
 
     /// <summary>A SKU's figures at one location, read back over HTTP.</summary>
+    /// <summary>One SKU's availability row at one location or group, as the API writes it.</summary>
+    public static async Task<JsonObject> AvailabilityRow(this HttpClient client, string sku, string? location = null, string? group = null) =>
+        (await client.Availability([sku], location is null ? null : [location], group is null ? null : [group])).Single();
+
     public static async Task<Figures> AtLocation(this HttpClient client, string sku, string location) =>
         Figures.Of(Assert.Single(await client.Availability([sku], locations: [location])));
 

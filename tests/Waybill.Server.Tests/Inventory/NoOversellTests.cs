@@ -29,7 +29,7 @@ public abstract class NoOversellTests(WaybillServer server)
         {
             while (!done.IsCancellationRequested)
             {
-                var atf = (await _admin.Availability(sku, location: location))["availableToFulfill"]!.GetValue<long>();
+                var atf = (await _admin.AvailabilityRow(sku, location: location))["availableToFulfill"]!.GetValue<long>();
                 InterlockedMin(ref lowestSeen, atf);
             }
         });
@@ -50,7 +50,7 @@ public abstract class NoOversellTests(WaybillServer server)
 
         Assert.Equal(100, reserved);
         Assert.Equal(64, refused);
-        var figures = await _admin.Availability(sku, location: location);
+        var figures = await _admin.AvailabilityRow(sku, location: location);
         Assert.Equal(100, figures["reserved"]!.GetValue<long>());
         Assert.Equal(0, figures["availableToFulfill"]!.GetValue<long>());
         Assert.True(lowestSeen >= 0, $"ATF was seen at {lowestSeen}");
@@ -85,9 +85,9 @@ public abstract class NoOversellTests(WaybillServer server)
             }
         });
 
-        var atNorth = await _admin.Availability(sku, location: north);
-        var atSouth = await _admin.Availability(sku, location: south);
-        var atGroup = await _admin.Availability(sku, group: group);
+        var atNorth = await _admin.AvailabilityRow(sku, location: north);
+        var atSouth = await _admin.AvailabilityRow(sku, location: south);
+        var atGroup = await _admin.AvailabilityRow(sku, group: group);
         Assert.Equal(held.GetValueOrDefault(north), atNorth["reserved"]!.GetValue<long>());
         Assert.Equal(held.GetValueOrDefault(south), atSouth["reserved"]!.GetValue<long>());
         Assert.Equal(held.Values.Sum(), atGroup["reserved"]!.GetValue<long>());
@@ -241,8 +241,9 @@ public abstract class NoOversellTests(WaybillServer server)
 
 /// <summary>
 /// The reference model of domain.md "Inventory", in memory: per (location, SKU) on hand and safety stock; reservations
-/// hold quantities at locations or groups; a group's figures are sums over its members plus its own reservations; a
-/// reservation succeeds only if every place it touches keeps ATF ≥ 0 (a location's groups included), all lines or none.
+/// hold quantities at locations or groups; a group's figures are sums over its members plus its own reservations (and
+/// `all` counts every group's); a reservation succeeds only if every place it touches keeps ATF ≥ 0 (a location's
+/// groups included, a group's `all`), all lines or none.
 /// </summary>
 internal sealed class InventoryModel(string[] locations, Dictionary<string, string[]> groups)
 {
@@ -277,7 +278,9 @@ internal sealed class InventoryModel(string[] locations, Dictionary<string, stri
     public (long OnHand, long Reserved, long Safety) AtGroup(string group, string sku)
     {
         var members = groups[group].Select(l => AtLocation(l, sku)).ToList();
-        return (members.Sum(m => m.OnHand), members.Sum(m => m.Reserved) + HeldAt(group, sku, atGroup: true), members.Sum(m => m.Safety));
+        // `all` holds every group's locations, so it counts every group's own reservations too.
+        var atGroups = group == "all" ? groups.Keys.Sum(g => HeldAt(g, sku, atGroup: true)) : HeldAt(group, sku, atGroup: true);
+        return (members.Sum(m => m.OnHand), members.Sum(m => m.Reserved) + atGroups, members.Sum(m => m.Safety));
     }
 
     private long HeldAt(string place, string sku, bool atGroup) =>
@@ -316,7 +319,7 @@ internal sealed class InventoryModel(string[] locations, Dictionary<string, stri
 
     /// <summary>The places a line's check covers: its location and every group holding it, or its group.</summary>
     private IEnumerable<string> Touched(string sku, string place, bool atGroup) =>
-        atGroup ? ["G:" + place] : ["L:" + place, .. groups.Where(g => g.Value.Contains(place)).Select(g => "G:" + g.Key)];
+        atGroup ? (place == "all" ? ["G:all"] : ["G:" + place, "G:all"]) : ["L:" + place, .. groups.Where(g => g.Value.Contains(place)).Select(g => "G:" + g.Key)];
 
     public void Opened(string id, List<Line> lines) => Active[id] = lines;
 
@@ -333,7 +336,8 @@ internal sealed class InventoryModel(string[] locations, Dictionary<string, stri
     {
         Take(id, line, quantity);
         var moved = new Line(line.Sku, to, false, quantity);
-        var before = Touched(line.Sku, to, false).ToList();
+        // Moving stock from a group to a location leaves the group and `all` as they were: only a shortfall it causes counts.
+        var before = Touched(line.Sku, to, false).Where(p => !line.AtGroup || (p != "G:" + line.Place && p != "G:all")).ToList();
         Active.TryAdd(id, []);
         Active[id].Add(moved);
         if (before.All(p => Atf(p.StartsWith("G:", StringComparison.Ordinal) ? AtGroup(p[2..], line.Sku) : AtLocation(p[2..], line.Sku)) >= 0))

@@ -49,8 +49,8 @@ public sealed class TwoProcessesTests
         Assert.Equal(100, created);
         foreach (var process in new[] { first, second })
         {
-            var atLocation = await process.Client.Availability(sku, location: location);
-            var atAll = await process.Client.Availability(sku, group: "all");
+            var atLocation = await process.Client.AvailabilityRow(sku, location: location);
+            var atAll = await process.Client.AvailabilityRow(sku, group: "all");
             Assert.True(atLocation["availableToFulfill"]!.GetValue<long>() >= 0, atLocation.ToJsonString());
             Assert.Equal(0, atAll["availableToFulfill"]!.GetValue<long>());
             Assert.Equal(100, atAll["reserved"]!.GetValue<long>());

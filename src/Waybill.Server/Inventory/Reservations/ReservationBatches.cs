@@ -159,20 +159,25 @@ internal sealed class LockedFigures
         var skus = lines.Select(l => l.Sku).Distinct(StringComparer.Ordinal).ToList();
         var locations = lines.Where(l => l.Target.Kind == TargetKind.Location).Select(l => l.Target.Code).Distinct(StringComparer.Ordinal).ToList();
 
+        // The location rows first: a location's (de)activation or a change of its groups locks all its stock rows
+        // before it moves the location's stock between group sums, so once these are held the groups read below are
+        // the ones the stock counts in until the batch commits.
+        if (locations.Count > 0)
+            foreach (var row in await db.StockLevels.FromSqlRaw(LockSql("stock_levels", "location_code", locations.Count, skus.Count, db.IsPostgres), [.. locations, .. skus])
+                         .AsNoTracking().ToListAsync(cancellationToken))
+                figures.Remember(StockTarget.Location(row.LocationCode), row.Sku, row.Figures.AvailableToFulfill);
+
         // The groups each location counts in: `all` and the groups listing it, while it is active.
         var active = locations.Count == 0 ? [] : await db.Locations.AsNoTracking().Where(l => l.Active && locations.Contains(l.Code)).Select(l => l.Code).ToListAsync(cancellationToken);
         var memberships = active.Count == 0 ? [] : await db.LocationGroupMembers.AsNoTracking().Where(m => active.Contains(m.LocationCode)).ToListAsync(cancellationToken);
         foreach (var location in locations) figures._groupsOfLocation[location] = [];
         foreach (var location in active) figures._groupsOfLocation[location].Add(LocationGroup.All);
         foreach (var m in memberships) figures._groupsOfLocation[m.LocationCode].Add(m.GroupCode);
-        var groups = lines.Where(l => l.Target.Kind == TargetKind.Group).Select(l => l.Target.Code)
+        var groupLines = lines.Where(l => l.Target.Kind == TargetKind.Group).Select(l => l.Target.Code).ToList();
+        var groups = groupLines.Concat(groupLines.Count > 0 ? [LocationGroup.All] : [])
             .Concat(figures._groupsOfLocation.Values.SelectMany(g => g)).Distinct(StringComparer.Ordinal).ToList();
 
-        // Locked in one order (locations, then groups), so two batches — or two Waybill processes — queue rather than deadlock.
-        if (locations.Count > 0)
-            foreach (var row in await db.StockLevels.FromSqlRaw(LockSql("stock_levels", "location_code", locations.Count, skus.Count, db.IsPostgres), [.. locations, .. skus])
-                         .AsNoTracking().ToListAsync(cancellationToken))
-                figures.Remember(StockTarget.Location(row.LocationCode), row.Sku, row.Figures.AvailableToFulfill);
+        // Then the group rows, in key order, so two batches — or two Waybill processes — queue rather than deadlock.
         if (groups.Count > 0)
             foreach (var row in await db.GroupStock.FromSqlRaw(LockSql("group_stock", "group_code", groups.Count, skus.Count, db.IsPostgres), [.. groups, .. skus])
                          .AsNoTracking().ToListAsync(cancellationToken))
@@ -194,9 +199,14 @@ internal sealed class LockedFigures
 
     private Row? Find(StockTarget target, string sku) => _rows.TryGetValue(target, out var bySku) ? bySku.GetValueOrDefault(sku) : null;
 
-    /// <summary>The rows a line holds stock on: its location and every group the location counts in, or its group.</summary>
+    /// <summary>
+    /// The rows a line holds stock on: its location and every group the location counts in; or its group and <c>all</c>
+    /// (every group's locations are in <c>all</c>, so it counts every group's reservations).
+    /// </summary>
     private IEnumerable<StockTarget> Places(StockTarget target) =>
-        target.Kind == TargetKind.Group ? [target] : [target, .. _groupsOfLocation[target.Code].Select(StockTarget.Group)];
+        target.Kind == TargetKind.Group
+            ? target.Code == LocationGroup.All ? [target] : [target, StockTarget.Group(LocationGroup.All)]
+            : [target, .. _groupsOfLocation[target.Code].Select(StockTarget.Group)];
 
     /// <summary>How much of a SKU can still be held at a place: the least ATF over the rows it would take from.</summary>
     private long Available(string sku, StockTarget target) =>

@@ -48,12 +48,28 @@ public sealed class StockLedger(WaybillDb db, IClock clock)
     {
         var held = new List<HeldStock>();
         var atGroups = needs.Where(n => n.Target.Kind == TargetKind.Group).OrderBy(n => n.Sku, StringComparer.Ordinal).ToList();
+        // Each need takes from its group and from `all` (which counts every group's reservations): two conditional
+        // updates, so which of them found the stock is known, and a need only half held is given back below.
+        const string take = $"UPDATE group_stock SET reserved = reserved + @p0 WHERE group_code = @p1 AND sku = @p2 AND {Available} >= @p0";
         var batch = new SqlBatch(db);
         foreach (var need in atGroups)
-            batch.Add($"UPDATE group_stock SET reserved = reserved + @p0 WHERE group_code = @p1 AND sku = @p2 AND {Available} >= @p0", need.Quantity, need.Target.Code, need.Sku);
+        {
+            batch.Add(take, need.Quantity, need.Target.Code, need.Sku);
+            batch.Add(take, need.Target.Code == LocationGroup.All ? 0 : need.Quantity, LocationGroup.All, need.Sku);
+        }
         var affected = await batch.ExecuteAsync(cancellationToken);
-        var shortOnes = atGroups.Where((_, i) => affected[i] == 0).ToList();
-        held.AddRange(atGroups.Where((_, i) => affected[i] == 1));
+        var shortOnes = new List<HeldStock>();
+        var giveBack = new SqlBatch(db);
+        for (var i = 0; i < atGroups.Count; i++)
+        {
+            var (atGroup, atAll) = (affected[2 * i] == 1, affected[2 * i + 1] == 1);
+            if (atGroup && atAll) { held.Add(atGroups[i]); continue; }
+            shortOnes.Add(atGroups[i]);
+            if (atGroup != atAll)
+                giveBack.Add("UPDATE group_stock SET reserved = reserved - @p0 WHERE group_code = @p1 AND sku = @p2",
+                    atGroups[i].Quantity, atGroup ? atGroups[i].Target.Code : LocationGroup.All, atGroups[i].Sku);
+        }
+        await giveBack.ExecuteAsync(cancellationToken);
         if (shortOnes.Count > 0)
         {
             var skus = shortOnes.Select(n => n.Sku).ToList();
@@ -73,11 +89,15 @@ public sealed class StockLedger(WaybillDb db, IClock clock)
         return held;
     }
 
-    /// <summary>What can still be held of a SKU at a place: its ATF, and at a location no more than any group containing it allows.</summary>
+    /// <summary>
+    /// What can still be held of a SKU at a place: its ATF, and no more than any group containing the location allows —
+    /// or, at a group, than <c>all</c> allows.
+    /// </summary>
     public async Task<long> AvailableAsync(string sku, StockTarget target, CancellationToken cancellationToken)
     {
         var figures = target.Kind == TargetKind.Group
-            ? await db.Database.SqlQueryRaw<long>($"SELECT {Available} AS \"Value\" FROM group_stock WHERE group_code = {{0}} AND sku = {{1}}", target.Code, sku)
+            ? await db.Database.SqlQueryRaw<long>($"SELECT {Available} AS \"Value\" FROM group_stock WHERE group_code IN ({{0}}, {{2}}) AND sku = {{1}}",
+                    target.Code, sku, LocationGroup.All)
                 .ToListAsync(cancellationToken)
             : await db.Database.SqlQueryRaw<long>(
                 $"SELECT {Available} AS \"Value\" FROM stock_levels WHERE location_code = {{0}} AND sku = {{1}} " +
@@ -87,14 +107,25 @@ public sealed class StockLedger(WaybillDb db, IClock clock)
     }
 
     /// <param name="unchangedGroup">
-    /// A group the stock moves out of and back into (a transfer from a group to one of its locations): its figures do not
-    /// change, so a shortfall it already had is no reason to refuse.
+    /// A group the stock moves out of and back into (a transfer from a group to one of its locations): its figures — and
+    /// those of <c>all</c>, which counted the group's reservation — do not change, so a shortfall they already had is no
+    /// reason to refuse.
     /// </param>
     private async Task<bool> TryReserveAsync(string sku, StockTarget target, int quantity, CancellationToken cancellationToken, string? unchangedGroup = null)
     {
         if (target.Kind == TargetKind.Group)
-            return await Execute($"UPDATE group_stock SET reserved = reserved + {{2}} WHERE group_code = {{0}} AND sku = {{1}} AND {Available} >= {{2}}",
-                cancellationToken, target.Code, sku, quantity) == 1;
+        {
+            // A group's reservation holds stock of `all` too (every group's locations are in it): both must cover it.
+            if (await Execute($"UPDATE group_stock SET reserved = reserved + {{2}} WHERE group_code = {{0}} AND sku = {{1}} AND {Available} >= {{2}}",
+                    cancellationToken, target.Code, sku, quantity) == 0)
+                return false;
+            if (target.Code == LocationGroup.All
+                || await Execute($"UPDATE group_stock SET reserved = reserved + {{2}} WHERE group_code = {{0}} AND sku = {{1}} AND {Available} >= {{2}}",
+                    cancellationToken, LocationGroup.All, sku, quantity) == 1)
+                return true;
+            await Execute("UPDATE group_stock SET reserved = reserved - {2} WHERE group_code = {0} AND sku = {1}", cancellationToken, target.Code, sku, quantity);
+            return false;
+        }
 
         if (await Execute(
                 $"UPDATE stock_levels SET reserved = reserved + {{2}}, availability_changed = {{3}}, updated_at = {{4}} WHERE location_code = {{0}} AND sku = {{1}} AND {Available} >= {{2}}",
@@ -105,8 +136,8 @@ public sealed class StockLedger(WaybillDb db, IClock clock)
         await Execute($"UPDATE group_stock SET reserved = reserved + {{2}} WHERE sku = {{1}} AND group_code IN {GroupsOfLocation}",
             cancellationToken, target.Code, sku, quantity);
         var overdrawn = await db.Database.SqlQueryRaw<long>(
-            $"SELECT count(*) AS \"Value\" FROM group_stock WHERE sku = {{1}} AND group_code IN {GroupsOfLocation} AND {Available} < 0 AND group_code <> {{2}}",
-                target.Code, sku, unchangedGroup ?? "")
+            $"SELECT count(*) AS \"Value\" FROM group_stock WHERE sku = {{1}} AND group_code IN {GroupsOfLocation} AND {Available} < 0 AND group_code <> {{2}} AND group_code <> {{3}}",
+                target.Code, sku, unchangedGroup ?? "", unchangedGroup is null ? "" : LocationGroup.All)
             .SingleAsync(cancellationToken);
         if (overdrawn == 0) return true;
         await ChangeReservedAsync(sku, target, -quantity, cancellationToken);
@@ -251,7 +282,8 @@ public sealed class StockLedger(WaybillDb db, IClock clock)
     {
         if (target.Kind == TargetKind.Group)
         {
-            await Execute("UPDATE group_stock SET reserved = reserved + {2} WHERE group_code = {0} AND sku = {1}", cancellationToken, target.Code, sku, delta);
+            await Execute("UPDATE group_stock SET reserved = reserved + {2} WHERE group_code IN ({0}, {3}) AND sku = {1}",
+                cancellationToken, target.Code, sku, delta, LocationGroup.All);
             return;
         }
         await Execute("UPDATE stock_levels SET reserved = reserved + {2}, availability_changed = {3}, updated_at = {4} WHERE location_code = {0} AND sku = {1}",
