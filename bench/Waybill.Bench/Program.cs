@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Waybill.Bench.Capture;
+using Waybill.Bench.Inventory;
 
 // Command-line parsing only; the work is in Capture/.
 
@@ -60,4 +61,9 @@ capture.SetAction((parseResult, cancellationToken) => CaptureCommand.RunAsync(
     cancellationToken));
 
 var root = new RootCommand("Waybill benchmarks.") { capture };
+foreach (var inventory in InventoryCommands.Create())
+{
+    root.Subcommands.Add(inventory);
+}
+
 return await root.Parse(args).InvokeAsync();

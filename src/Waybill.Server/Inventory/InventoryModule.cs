@@ -13,6 +13,7 @@ public static class InventoryModule
     {
         services.Configure<InventoryOptions>(configuration.GetSection("Inventory"));
         services.AddScoped<StockLedger>();
+        services.AddSingleton<KnownInventory>();
         services.AddScoped<ReservationActions>();
         services.AddSingleton<ReservationBatches>();
         services.AddHostedService(sp => sp.GetRequiredService<ReservationBatches>());

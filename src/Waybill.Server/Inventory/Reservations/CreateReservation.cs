@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Waybill.Domain.Common;
 using Waybill.Domain.Inventory;
 using Waybill.Server.Data;
+using Waybill.Server.Inventory.Stock;
 using Waybill.Server.Platform;
 using Waybill.Server.Platform.ApiKeys;
 
@@ -23,7 +24,7 @@ public static class CreateReservation
         .WithSummary("Reserve stock at locations or location groups");
 
     public static async Task<Results<Created<ReservationResponse>, Ok<ReservationResponse>>> Handle(
-        Request request, WaybillDb db, ReservationBatches batches, HttpContext http, CancellationToken cancellationToken)
+        Request request, WaybillDb db, KnownInventory known, ReservationBatches batches, HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var key = request.ReservationKey?.Trim();
@@ -35,7 +36,7 @@ public static class CreateReservation
             if (lines.FindIndex(l => l.Sku == lines[i].Sku && l.Target == lines[i].Target) < i)
                 errors.Add($"lines[{i}]", $"{lines[i].Sku} at {lines[i].Target} is named twice; give it once with the whole quantity.");
         errors.ThrowIfAny();
-        await ReservationLines.CheckKnownAsync(db, lines, "lines", cancellationToken);
+        await ReservationLines.CheckKnownAsync(db, known, lines, "lines", cancellationToken);
 
         if (key is not null && await FindAsync(db, key, cancellationToken) is { } existing) return TypedResults.Ok(existing);
         var ask = new ReservationAsk(key, lines, request.AllowPartial ?? false, request.ExpiresInSeconds, http.User.Actor(), http.Features.Get<PendingIdempotency>());

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Waybill.Domain.Common;
 using Waybill.Domain.Inventory;
 using Waybill.Server.Data;
+using Waybill.Server.Inventory.Stock;
 using Waybill.Server.Platform;
 
 namespace Waybill.Server.Inventory.Reservations;
@@ -66,23 +67,20 @@ public static class ReservationLines
 
     /// <summary>
     /// Every location and group named must exist, and every SKU must have stock somewhere (Waybill has no catalog: a SKU it
-    /// has never had stock of is unknown). Each miss is named by its field.
+    /// has never had stock of is unknown). Each miss is named by its field. What this node has seen exist is not asked again.
     /// </summary>
-    public static async Task CheckKnownAsync(WaybillDb db, IReadOnlyList<HeldStock> lines, string path, CancellationToken cancellationToken)
+    public static async Task CheckKnownAsync(WaybillDb db, KnownInventory known, IReadOnlyList<HeldStock> lines, string path, CancellationToken cancellationToken)
     {
+        var missingTargets = await known.MissingAsync(db, lines.Select(l => l.Target), cancellationToken);
+        var unknownSkus = await known.UnknownSkusAsync(db, lines.Select(l => l.Sku), cancellationToken);
+        if (missingTargets.Count == 0 && unknownSkus.Count == 0) return;
         var errors = new FieldErrors();
-        var checkedTargets = new Dictionary<StockTarget, bool>();
-        var checkedSkus = new Dictionary<string, bool>(StringComparer.Ordinal);
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
-            if (!checkedTargets.TryGetValue(line.Target, out var known))
-                checkedTargets[line.Target] = known = await TargetExistsAsync(db, line.Target, cancellationToken);
-            if (!known)
+            if (missingTargets.Contains(line.Target))
                 errors.Add($"{path}[{i}].{(line.Target.Kind == TargetKind.Location ? "location" : "group")}", $"There is no {line.Target}.");
-            if (!checkedSkus.TryGetValue(line.Sku, out var skuKnown))
-                checkedSkus[line.Sku] = skuKnown = await db.StockLevels.AnyAsync(s => s.Sku == line.Sku, cancellationToken);
-            if (!skuKnown) errors.Add($"{path}[{i}].sku", $"SKU '{line.Sku}' is unknown: no location has ever had stock of it.");
+            if (unknownSkus.Contains(line.Sku)) errors.Add($"{path}[{i}].sku", $"SKU '{line.Sku}' is unknown: no location has ever had stock of it.");
         }
         errors.ThrowIfAny();
     }

@@ -47,6 +47,8 @@ public sealed class AvailabilityAnnouncer(IServiceScopeFactory scopes, IOptions<
                     ? db.StockLevels.FromSql($"SELECT * FROM stock_levels WHERE availability_changed ORDER BY location_code, sku LIMIT {BatchSize} FOR UPDATE")
                     : db.StockLevels.FromSql($"SELECT * FROM stock_levels WHERE availability_changed ORDER BY location_code, sku LIMIT {BatchSize}"))
                 .AsNoTracking().ToListAsync(cancellationToken);
+            // The marks are cleared in one round trip for the whole batch (a spread of reservations changes hundreds of rows a tick).
+            var cleared = new SqlBatch(db);
             foreach (var row in changed)
             {
                 var figures = row.Figures;
@@ -55,10 +57,10 @@ public sealed class AvailabilityAnnouncer(IServiceScopeFactory scopes, IOptions<
                 var wasAbove = row.AnnouncedAvailable is null || row.AnnouncedAvailable >= threshold;
                 if (figures.AvailableToFulfill < threshold && wasAbove)
                     outbox.Add("inventory.low_stock", $"{row.LocationCode}/{row.Sku}", new { stock, threshold });
-                await db.Database.ExecuteSqlAsync(
-                    $"UPDATE stock_levels SET availability_changed = {false}, announced_available = {figures.AvailableToFulfill} WHERE location_code = {row.LocationCode} AND sku = {row.Sku}",
-                    cancellationToken);
+                cleared.Add("UPDATE stock_levels SET availability_changed = @p0, announced_available = @p1 WHERE location_code = @p2 AND sku = @p3",
+                    false, figures.AvailableToFulfill, row.LocationCode, row.Sku);
             }
+            await cleared.ExecuteAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             return changed.Count;
         }, cancellationToken);

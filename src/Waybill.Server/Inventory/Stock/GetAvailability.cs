@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Waybill.Domain.Common;
 using Waybill.Domain.Inventory;
 using Waybill.Server.Data;
-using Waybill.Server.Inventory.Reservations;
 using Waybill.Server.Platform;
 using Waybill.Server.Platform.ApiKeys;
 
@@ -26,7 +25,7 @@ public static class GetAvailability
         .WithName("GetAvailability")
         .WithSummary("Stock figures (ATF, ATO) of SKUs at locations and groups");
 
-    public static async Task<Ok<Response>> Handle(string? skus, string? locations, string? groups, WaybillDb db, CancellationToken cancellationToken)
+    public static async Task<Ok<Response>> Handle(string? skus, string? locations, string? groups, WaybillDb db, KnownInventory known, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var skuList = Split(skus);
@@ -38,13 +37,15 @@ public static class GetAvailability
         else if (locationList.Count + groupList.Count > MaxPlaces) errors.Add("locations", $"At most {MaxPlaces} locations and groups a call.");
         foreach (var sku in skuList.Where(s => s.Length > 100)) errors.Add("skus", $"'{sku[..20]}…' is longer than 100 characters.");
         errors.ThrowIfAny();
-        await CheckPlacesAsync(db, locationList, groupList, cancellationToken);
+        await CheckPlacesAsync(db, known, locationList, groupList, cancellationToken);
 
         var items = new List<StockResponse>(skuList.Count * (locationList.Count + groupList.Count));
         if (locationList.Count > 0)
         {
+            // Up to 10,000 rows a call: the figures, and a row's futures (JSON) only where it has some.
             var rows = await db.StockLevels.AsNoTracking()
                 .Where(s => skuList.Contains(s.Sku) && locationList.Contains(s.LocationCode))
+                .Select(s => new LocationFigures(s.LocationCode, s.Sku, s.OnHand, s.Reserved, s.SafetyStock, s.FutureQuantity, s.FutureQuantity > 0 ? s.Futures : null))
                 .ToDictionaryAsync(s => (s.LocationCode, s.Sku), cancellationToken);
             foreach (var location in locationList)
                 foreach (var sku in skuList)
@@ -72,16 +73,22 @@ public static class GetAvailability
     private static List<string> Split(string? list) =>
         string.IsNullOrWhiteSpace(list) ? [] : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
 
-    private static async Task CheckPlacesAsync(WaybillDb db, List<string> locations, List<string> groups, CancellationToken cancellationToken)
+    private static async Task CheckPlacesAsync(WaybillDb db, KnownInventory known, List<string> locations, List<string> groups, CancellationToken cancellationToken)
     {
+        var missing = await known.MissingAsync(db, [.. locations.Select(StockTarget.Location), .. groups.Select(StockTarget.Group)], cancellationToken);
+        if (missing.Count == 0) return;
         var errors = new FieldErrors();
-        foreach (var location in locations)
-            if (!await ReservationLines.TargetExistsAsync(db, StockTarget.Location(location), cancellationToken))
-                errors.Add("locations", $"There is no location {location}.");
-        foreach (var group in groups)
-            if (!await ReservationLines.TargetExistsAsync(db, StockTarget.Group(group), cancellationToken))
-                errors.Add("groups", $"There is no location group {group}.");
+        foreach (var location in locations.Where(l => missing.Contains(StockTarget.Location(l))))
+            errors.Add("locations", $"There is no location {location}.");
+        foreach (var group in groups.Where(g => missing.Contains(StockTarget.Group(g))))
+            errors.Add("groups", $"There is no location group {group}.");
         errors.ThrowIfAny();
+    }
+
+    /// <summary>A location's stock row as the answer needs it; <see cref="Futures"/> is null when it has none.</summary>
+    private sealed record LocationFigures(string LocationCode, string Sku, long OnHand, long Reserved, long SafetyStock, long FutureQuantity, List<StockFuture>? Futures)
+    {
+        public StockFigures Figures => new(OnHand, Reserved, SafetyStock, FutureQuantity);
     }
 
     /// <summary>A group's futures are its active locations' futures, summed per expected date.</summary>
