@@ -163,8 +163,7 @@ internal sealed class LockedFigures
         // before it moves the location's stock between group sums, so once these are held the groups read below are
         // the ones the stock counts in until the batch commits.
         if (locations.Count > 0)
-            foreach (var row in await db.StockLevels.FromSqlRaw(LockSql("stock_levels", "location_code", locations.Count, skus.Count, db.IsPostgres), [.. locations, .. skus])
-                         .AsNoTracking().ToListAsync(cancellationToken))
+            foreach (var row in await Locked(db.StockLevels, "stock_levels", "location_code", locations, skus, db.IsPostgres).AsNoTracking().ToListAsync(cancellationToken))
                 figures.Remember(StockTarget.Location(row.LocationCode), row.Sku, row.Figures.AvailableToFulfill);
 
         // The groups each location counts in: `all` and the groups listing it, while it is active.
@@ -179,15 +178,25 @@ internal sealed class LockedFigures
 
         // Then the group rows, in key order, so two batches — or two Waybill processes — queue rather than deadlock.
         if (groups.Count > 0)
-            foreach (var row in await db.GroupStock.FromSqlRaw(LockSql("group_stock", "group_code", groups.Count, skus.Count, db.IsPostgres), [.. groups, .. skus])
-                         .AsNoTracking().ToListAsync(cancellationToken))
+            foreach (var row in await Locked(db.GroupStock, "group_stock", "group_code", groups, skus, db.IsPostgres).AsNoTracking().ToListAsync(cancellationToken))
                 figures.Remember(StockTarget.Group(row.GroupCode), row.Sku, row.Figures.AvailableToFulfill);
         return figures;
     }
 
-    private static string LockSql(string table, string codeColumn, int codes, int skus, bool postgres) =>
-        $"SELECT * FROM {table} WHERE {codeColumn} IN ({Placeholders(0, codes)}) AND sku IN ({Placeholders(codes, skus)}) ORDER BY {codeColumn}, sku" +
-        (postgres ? " FOR UPDATE" : "");
+    /// <summary>
+    /// The rows of the codes × SKUs, in lock order. On PostgreSQL the codes and the SKUs go as two array parameters, so
+    /// every batch sends the same statement — compiled by EF Core and prepared by PostgreSQL once — instead of a new text
+    /// (a new compilation, an unprepared parse and plan) for each count of codes and SKUs a batch happens to have.
+    /// </summary>
+    private static IQueryable<T> Locked<T>(DbSet<T> rows, string table, string codeColumn, List<string> codes, List<string> skus, bool postgres) where T : class =>
+        postgres
+            ? rows.FromSqlRaw(LockSql(table, codeColumn, "= ANY({0})", "= ANY({1})", forUpdate: true), codes.ToArray(), skus.ToArray())
+            : rows.FromSqlRaw(LockSql(table, codeColumn, $"IN ({Placeholders(0, codes.Count)})", $"IN ({Placeholders(codes.Count, skus.Count)})", forUpdate: false),
+                [.. codes, .. skus]);
+
+    // SQLite has no row locks: its writers are serialized, so the transaction alone keeps the rows as read.
+    private static string LockSql(string table, string codeColumn, string codesAre, string skusAre, bool forUpdate) =>
+        $"SELECT * FROM {table} WHERE {codeColumn} {codesAre} AND sku {skusAre} ORDER BY {codeColumn}, sku{(forUpdate ? " FOR UPDATE" : "")}";
 
     private static string Placeholders(int from, int count) => string.Join(", ", Enumerable.Range(from, count).Select(i => $"{{{i}}}"));
 

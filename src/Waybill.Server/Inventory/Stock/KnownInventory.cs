@@ -10,7 +10,8 @@ namespace Waybill.Server.Inventory.Stock;
 /// them skips the look-ups (a hot SKU's reservations otherwise cost two queries each before they are even decided).
 /// Safe to keep because none of them is ever deleted: a location or group, once created, stays (a location can only be
 /// deactivated, which these checks do not look at), and a SKU is known once a location has a stock row of it, and stock
-/// rows are never removed. A miss asks the database — all the misses of a call in one query per kind.
+/// rows are never removed. A miss asks the database — all the misses of a call in one query per kind. (Deleting any of
+/// them would have to be made known to every node first; nothing deletes them today.)
 /// </summary>
 public sealed class KnownInventory
 {
