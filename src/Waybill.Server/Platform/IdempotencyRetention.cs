@@ -41,9 +41,10 @@ public sealed class IdempotencyRetention(IServiceScopeFactory scopes, IConfigura
             var db = scope.ServiceProvider.GetRequiredService<WaybillDb>();
             var writes = scope.ServiceProvider.GetRequiredService<SqliteWriteGate>();
             var oldest = db.IdempotencyRecords.Where(r => r.CreatedAt < cutoff).OrderBy(r => r.CreatedAt).Take(ChunkSize);
-            var deleted = db.IsPostgres
-                ? await db.IdempotencyRecords.Where(r => oldest.Any(o => o.ApiKeyId == r.ApiKeyId && o.Path == r.Path && o.Key == r.Key)).ExecuteDeleteAsync(cancellationToken)
-                : await writes.RunAsync(() => db.IdempotencyRecords.Where(r => oldest.Any(o => o.ApiKeyId == r.ApiKeyId && o.Path == r.Path && o.Key == r.Key)).ExecuteDeleteAsync(cancellationToken), cancellationToken);
+            Task<int> Delete() => db.IdempotencyRecords
+                .Where(r => oldest.Any(o => o.ApiKeyId == r.ApiKeyId && o.Path == r.Path && o.Key == r.Key))
+                .ExecuteDeleteAsync(cancellationToken);
+            var deleted = db.IsPostgres ? await Delete() : await writes.RunAsync(Delete, cancellationToken);
             total += deleted;
             if (deleted < ChunkSize) return total;
         }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Waybill.Domain.Common;
 using Waybill.Domain.Inventory;
 using Waybill.Server.Data;
+using Waybill.Server.Inventory.Stock;
 using Waybill.Server.Platform.ApiKeys;
 
 namespace Waybill.Server.Inventory.Reservations;
@@ -22,14 +23,15 @@ public static class FulfillReservation
         .RequireAuthorization(Policies.Admin)
         .WithName("FulfillReservation");
 
-    public static async Task<Ok<ReservationResponse>> Handle(string id, Request request, ReservationActions actions, WaybillDb db, CancellationToken cancellationToken)
+    public static async Task<Ok<ReservationResponse>> Handle(string id, Request request, ReservationActions actions, WaybillDb db, KnownInventory known, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var lines = ReservationLines.Parse(request.Lines?.Select(l => l is null ? null : new ReservationLineInput(l.Sku, l.Quantity, l.Location, l.Group)).ToList(),
             "lines", errors, required: true);
         errors.ThrowIfAny();
+        var missing = await known.MissingAsync(db, lines.Where(l => l.Target.Kind == TargetKind.Location).Select(l => l.Target), cancellationToken);
         for (var i = 0; i < lines.Count; i++)
-            if (lines[i].Target.Kind == TargetKind.Location && !await ReservationLines.TargetExistsAsync(db, lines[i].Target, cancellationToken))
+            if (missing.Contains(lines[i].Target))
                 errors.Add($"lines[{i}].location", $"There is no location {lines[i].Target.Code}.");
         errors.ThrowIfAny();
         return TypedResults.Ok(await actions.RunAsync(id, "fulfilled", async (reservation, ledger, now) =>

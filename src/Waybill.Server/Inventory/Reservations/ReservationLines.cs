@@ -85,15 +85,6 @@ public static class ReservationLines
         errors.ThrowIfAny();
     }
 
-    public static async Task<bool> TargetExistsAsync(WaybillDb db, StockTarget target, CancellationToken cancellationToken)
-    {
-        if (target.Kind == TargetKind.Group && target.Code == LocationGroup.All) return true;
-        var count = target.Kind == TargetKind.Location
-            ? await db.Database.SqlQuery<int>($"SELECT count(*) AS \"Value\" FROM locations WHERE code = {target.Code}").SingleAsync(cancellationToken)
-            : await db.Database.SqlQuery<int>($"SELECT count(*) AS \"Value\" FROM location_groups WHERE code = {target.Code}").SingleAsync(cancellationToken);
-        return count > 0;
-    }
-
     /// <summary>Loads a reservation with its lines, locked on PostgreSQL so actions on one reservation queue, not conflict.</summary>
     public static async Task<Reservation> LoadForChangeAsync(WaybillDb db, string id, CancellationToken cancellationToken)
     {

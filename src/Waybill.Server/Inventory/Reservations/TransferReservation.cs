@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Waybill.Domain.Common;
 using Waybill.Domain.Inventory;
 using Waybill.Server.Data;
+using Waybill.Server.Inventory.Stock;
 using Waybill.Server.Platform.ApiKeys;
 
 namespace Waybill.Server.Inventory.Reservations;
@@ -22,7 +23,7 @@ public static class TransferReservation
         .RequireAuthorization(Policies.Admin)
         .WithName("TransferReservation");
 
-    public static async Task<Ok<ReservationResponse>> Handle(string id, Request request, ReservationActions actions, WaybillDb db, CancellationToken cancellationToken)
+    public static async Task<Ok<ReservationResponse>> Handle(string id, Request request, ReservationActions actions, WaybillDb db, KnownInventory known, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var inputs = new List<(string Sku, int Quantity, string From, string To)>();
@@ -40,8 +41,9 @@ public static class TransferReservation
                 inputs.Add((sku, quantity, line.From?.Trim() ?? "", line.To?.Trim() ?? ""));
             }
         errors.ThrowIfAny();
+        var missing = await known.MissingAsync(db, inputs.Select(t => StockTarget.Location(t.To)), cancellationToken);
         for (var i = 0; i < inputs.Count; i++)
-            if (!await ReservationLines.TargetExistsAsync(db, StockTarget.Location(inputs[i].To), cancellationToken))
+            if (missing.Contains(StockTarget.Location(inputs[i].To)))
                 errors.Add($"lines[{i}].to", $"There is no location {inputs[i].To}.");
         errors.ThrowIfAny();
 

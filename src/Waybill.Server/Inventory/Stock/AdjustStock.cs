@@ -23,7 +23,7 @@ public static partial class AdjustStock
         .WithSummary("Add to or take from a SKU's on-hand stock at a location");
 
     public static async Task<Ok<StockResponse>> Handle(
-        string location, string sku, Request request, WaybillDb db, StockLedger ledger, RequestCommit commit, AuditTrail audit,
+        string location, string sku, Request request, WaybillDb db, KnownInventory known, StockLedger ledger, RequestCommit commit, AuditTrail audit,
         HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
@@ -32,7 +32,7 @@ public static partial class AdjustStock
         if (string.IsNullOrWhiteSpace(request.Reason)) errors.Add("reason", "reason is required (e.g. cycle_count, damaged, found).");
         else if (!ReasonShape().IsMatch(request.Reason)) errors.Add("reason", "reason is a short code: letters, digits and _, at most 64.");
         errors.ThrowIfAny();
-        await StockPaths.CheckAsync(db, location, sku, cancellationToken);
+        await StockPaths.CheckAsync(db, known, location, sku, cancellationToken);
 
         var response = await commit.InTransactionAsync(async () =>
         {

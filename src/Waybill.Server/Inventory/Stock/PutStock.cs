@@ -23,7 +23,7 @@ public static class PutStock
         .WithSummary("Set a SKU's on-hand and safety stock at a location");
 
     public static async Task<Results<Created<StockResponse>, Ok<StockResponse>>> Handle(
-        string location, string sku, Request request, WaybillDb db, StockLedger ledger, RequestCommit commit, AuditTrail audit,
+        string location, string sku, Request request, WaybillDb db, KnownInventory known, StockLedger ledger, RequestCommit commit, AuditTrail audit,
         HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
@@ -31,7 +31,7 @@ public static class PutStock
         else if (request.OnHand is < 0 or > InventoryRules.MaxQuantity) errors.Add("onHand", $"onHand is a whole number from 0 to {InventoryRules.MaxQuantity}.");
         if (request.SafetyStock is < 0 or > InventoryRules.MaxQuantity) errors.Add("safetyStock", $"safetyStock is a whole number from 0 to {InventoryRules.MaxQuantity}.");
         errors.ThrowIfAny();
-        await StockPaths.CheckAsync(db, location, sku, cancellationToken);
+        await StockPaths.CheckAsync(db, known, location, sku, cancellationToken);
 
         var (created, response) = await commit.InTransactionAsync(async () =>
         {

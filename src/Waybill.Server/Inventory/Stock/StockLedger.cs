@@ -52,17 +52,26 @@ public sealed class StockLedger(WaybillDb db, IClock clock)
         // updates, so which of them found the stock is known, and a need only half held is given back below.
         const string take = $"UPDATE group_stock SET reserved = reserved + @p0 WHERE group_code = @p1 AND sku = @p2 AND {Available} >= @p0";
         var batch = new SqlBatch(db);
+        // Where each need's statements sit in the batch; a need at `all` itself has one, not two.
+        var at = new List<(int Group, int? All)>();
         foreach (var need in atGroups)
         {
             batch.Add(take, need.Quantity, need.Target.Code, need.Sku);
-            batch.Add(take, need.Target.Code == LocationGroup.All ? 0 : need.Quantity, LocationGroup.All, need.Sku);
+            int? all = null;
+            if (need.Target.Code != LocationGroup.All)
+            {
+                batch.Add(take, need.Quantity, LocationGroup.All, need.Sku);
+                all = batch.Count - 1;
+            }
+            at.Add((all is null ? batch.Count - 1 : batch.Count - 2, all));
         }
         var affected = await batch.ExecuteAsync(cancellationToken);
         var shortOnes = new List<HeldStock>();
         var giveBack = new SqlBatch(db);
         for (var i = 0; i < atGroups.Count; i++)
         {
-            var (atGroup, atAll) = (affected[2 * i] == 1, affected[2 * i + 1] == 1);
+            var atGroup = affected[at[i].Group] == 1;
+            var atAll = at[i].All is not { } all ? atGroup : affected[all] == 1;
             if (atGroup && atAll) { held.Add(atGroups[i]); continue; }
             shortOnes.Add(atGroups[i]);
             if (atGroup != atAll)

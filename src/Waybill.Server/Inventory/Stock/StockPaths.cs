@@ -9,12 +9,12 @@ namespace Waybill.Server.Inventory.Stock;
 /// <summary>The <c>{location}/{sku}</c> of the single-update endpoints: the location must exist, the SKU be well formed.</summary>
 internal static class StockPaths
 {
-    public static async Task CheckAsync(WaybillDb db, string location, string sku, CancellationToken cancellationToken)
+    public static async Task CheckAsync(WaybillDb db, KnownInventory known, string location, string sku, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         ReservationLines.Sku(sku, "sku", errors);
         errors.ThrowIfAny();
-        if (!await ReservationLines.TargetExistsAsync(db, StockTarget.Location(location), cancellationToken))
+        if ((await known.MissingAsync(db, [StockTarget.Location(location)], cancellationToken)).Count > 0)
             throw new ProblemException(Problems.NotFound("location", location));
     }
 
