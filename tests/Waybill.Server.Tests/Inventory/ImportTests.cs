@@ -3,6 +3,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Waybill.Domain.Inventory;
+using Waybill.Server.Data;
 using Waybill.Server.Inventory.Imports;
 using Waybill.Server.Tests.Infrastructure;
 
@@ -400,6 +404,32 @@ public abstract class ImportTests(WaybillServer server)
 
             long Sum(string field) => atNorth[field]!.GetValue<long>() + atSouth[field]!.GetValue<long>();
         }
+    }
+
+    [Fact]
+    public async Task An_import_left_running_by_a_previous_process_is_failed_at_start_and_its_file_deleted()
+    {
+        var id = "left-" + Guid.NewGuid().ToString("N");
+        var queue = server.Services.GetRequiredService<ImportQueue>();
+        var file = queue.FileFor(id, StockFileFormat.Ndjson);
+        await File.WriteAllTextAsync(file, "{}\n");
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<WaybillDb>();
+            var import = StockImport.Queue(id, ImportMode.Delta, "test", DateTimeOffset.UtcNow);
+            import.Start(DateTimeOffset.UtcNow);
+            db.StockImports.Add(import);
+            await db.SaveChangesAsync();
+        }
+
+        // What the worker does when the server starts (before it takes requests).
+        await server.Services.GetServices<IHostedService>().OfType<ImportWorker>().Single().FailInterruptedAsync(CancellationToken.None);
+
+        var failed = await (await _admin.GetAsync($"/api/v1/inventory/imports/{id}")).Expect(HttpStatusCode.OK);
+        Assert.Equal("failed", failed["status"].Str());
+        Assert.Contains("restart", failed["failureReason"].Str(), StringComparison.Ordinal);
+        Assert.NotNull(failed["finishedAt"]);
+        Assert.False(File.Exists(file));
     }
 
     private static string Record(string recordId, string location, string sku, int onHand, int safetyStock = 0, (int Quantity, string ExpectedAt)[]? futures = null)

@@ -37,7 +37,8 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, ImportQueue queue,
         }
     }
 
-    private async Task FailInterruptedAsync(CancellationToken cancellationToken)
+    /// <summary>Marks the imports a previous process left unfinished failed (run at start, before requests are taken).</summary>
+    public async Task FailInterruptedAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<WaybillDb>();

@@ -6,9 +6,9 @@ using Waybill.Server.Data;
 namespace Waybill.Server.Inventory.Imports;
 
 /// <summary>
-/// PostgreSQL: a batch goes into a temporary table by binary COPY, then three statements in one round trip do the rest —
-/// new rows inserted, existing rows locked and updated, the differences summed into the groups — so the cost per record
-/// is PostgreSQL's own work on the rows, not round trips.
+/// PostgreSQL: the recordIds are claimed in one statement, the merged batch goes into a temporary table by binary COPY,
+/// and two statements do the rest — new rows inserted, existing rows locked and updated, the differences summed into the
+/// groups — so the cost per record is PostgreSQL's own work on the rows, not round trips (docs/decisions/0008).
 /// </summary>
 internal sealed class PostgresStockImportWriter(WaybillDb db) : StockImportWriter
 {
@@ -24,10 +24,18 @@ internal sealed class PostgresStockImportWriter(WaybillDb db) : StockImportWrite
     private const string Copy =
         "COPY import_batch (location_code, sku, on_hand, safety_stock, future_quantity, futures, applies, futures_add_up) FROM STDIN (FORMAT BINARY)";
 
-    // Sorted, so two imports claiming the same recordIds queue on them instead of deadlocking.
+    // Every statement here runs the same way whatever the table sizes: a batch probes a big table row by row through its
+    // primary key (OFFSET 0 keeps PostgreSQL from turning a NOT EXISTS or LATERAL into a join). Npgsql prepares the
+    // statements, and a plan cached while stock_levels was small — a seq scan and a hash join — would otherwise go on
+    // scanning the whole table for every batch once it holds a million rows.
+    //
+    // A plain insert of the ids not there yet: a third cheaper than ON CONFLICT DO NOTHING, whose speculative insertion
+    // costs an index probe and a WAL record more per row. Another import claiming one of the ids at the same moment makes
+    // it a unique violation, and the batch is tried again (it then finds the id taken). Sorted, so two such imports queue
+    // on the ids instead of deadlocking.
     private const string Claim =
-        "INSERT INTO applied_import_records (record_id, import_id, applied_at) SELECT id, @import, @now FROM unnest(@ids) AS id ORDER BY id " +
-        "ON CONFLICT (record_id) DO NOTHING RETURNING record_id";
+        "INSERT INTO applied_import_records (record_id, import_id, applied_at) SELECT id, @import, @now FROM unnest(@ids) AS id " +
+        "WHERE NOT EXISTS (SELECT 1 FROM applied_import_records a WHERE a.record_id = id OFFSET 0) ORDER BY id RETURNING record_id";
 
     private const string ClaimedBefore = "SELECT record_id FROM applied_import_records WHERE import_id = @import AND record_id = ANY(@ids)";
 
@@ -43,25 +51,26 @@ internal sealed class PostgresStockImportWriter(WaybillDb db) : StockImportWrite
 
     // A SKU's first stock at a location: inserted as the file states it (in key order, which keeps the primary key's
     // inserts at the right edge of its pages for a file sorted by location), and the whole of it added to the groups; the
-    // count tells whether any row of the batch existed already. A row another transaction inserts meanwhile is skipped
-    // here and updated by the next statement, which sees it.
+    // count tells whether any row of the batch existed already. A plain insert, like the claim: a row another transaction
+    // creates at the same moment (a first count of the SKU there) is a unique violation, and the batch goes again.
     private static readonly string InsertNew =
         "WITH inserted AS (" +
         "INSERT INTO stock_levels (location_code, sku, on_hand, safety_stock, reserved, future_quantity, futures, availability_changed, updated_at) " +
-        "SELECT location_code, sku, on_hand, COALESCE(safety_stock, 0), 0, future_quantity, futures, true, @now FROM import_batch WHERE applies " +
-        "ORDER BY location_code, sku ON CONFLICT (location_code, sku) DO NOTHING " +
+        "SELECT b.location_code, b.sku, b.on_hand, COALESCE(b.safety_stock, 0), 0, b.future_quantity, b.futures, true, @now FROM import_batch b " +
+        "WHERE b.applies AND NOT EXISTS (SELECT 1 FROM stock_levels s WHERE s.location_code = b.location_code AND s.sku = b.sku OFFSET 0) " +
+        "ORDER BY b.location_code, b.sku " +
         "RETURNING location_code, sku, on_hand, safety_stock, future_quantity), " +
         $"grouped AS ({AddToGroups("inserted")}) " +
         "SELECT count(*) FROM inserted";
 
     // Existing rows (and the ones the statement above just inserted, which come out unchanged): locked first — SKU by
-    // SKU, the order reservations lock in, so the two rarely deadlock — and the
-    // differences taken from the locked rows. FOR UPDATE hands back the latest committed version of each row (after
-    // waiting for a concurrent reservation or count to commit), and the row stays ours until commit, so new − locked is
-    // exactly what this batch changes: no update of another transaction is lost or counted twice. (Deltas from a plain
-    // UPDATE … FROM stock_levels would read the statement's snapshot, which can be older than the version the UPDATE ends
-    // up changing.) Each row is found by its key (a nested loop over the sorted batch, whatever the statistics say) and
-    // updated by the ctid it was locked at, which cannot change while the lock is held.
+    // SKU, the order reservations lock in, so the two rarely deadlock — and the differences taken from the locked rows.
+    // FOR UPDATE hands back the latest committed version of each row (after waiting for a concurrent reservation or count
+    // to commit), and the row stays ours until commit, so new − locked is exactly what this batch changes: no update of
+    // another transaction is lost or counted twice. (Deltas from a plain UPDATE … FROM stock_levels would read the
+    // statement's snapshot, which can be older than the version the UPDATE ends up changing.) Each row is found by its key
+    // and updated by the ctid it was locked at, which cannot change while the lock is held. Runs only when the insert
+    // above left rows of the batch over.
     private static readonly string UpdateExisting =
         "WITH locked AS (" +
         "SELECT s.row_id, b.location_code, b.sku, s.on_hand AS was_on_hand, s.safety_stock AS was_safety_stock, " +

@@ -1,6 +1,4 @@
-using System.Runtime.ExceptionServices;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Waybill.Domain.Inventory;
@@ -17,10 +15,9 @@ namespace Waybill.Server.Inventory.Imports;
 /// </summary>
 public sealed class StockImportRun(WaybillDb db, RequestCommit commit, ImportQueue queue, IClock clock, IOptions<InventoryOptions> options, ILogger<StockImportRun> log)
 {
-    // Rounds of RequestCommit's own deadlock retries (5 each) before a batch gives up and fails the import.
-    private const int DeadlockRounds = 10;
+    // Rounds of retries (each round is RequestCommit's own few deadlock retries) before a batch fails the import.
+    private const int RetryRounds = 10;
 
-    private readonly List<string> T = [];
     private readonly int _batchSize = Math.Max(1, options.Value.ImportBatchSize);
     // Locations found so far; a code not in it is looked up (once per batch) before its records count as unknown.
     private readonly HashSet<string> _knownLocations = new(StringComparer.Ordinal);
@@ -73,13 +70,8 @@ public sealed class StockImportRun(WaybillDb db, RequestCommit commit, ImportQue
             var reading = Task.Run(() => reader.RunAsync(stopReading.Token), CancellationToken.None);
             try
             {
-                var sw = System.Diagnostics.Stopwatch.StartNew();
                 await foreach (var batch in reader.Batches.ReadAllAsync(cancellationToken))
-                {
-                    var waited = sw.ElapsedMilliseconds; sw.Restart();
                     await ApplyBatchAsync(job.Id, batch, writer, futuresAddUp, remember, cancellationToken);
-                    log.LogWarning("TIMING waited {W} ms, applied in {A} ms {T}", waited, sw.ElapsedMilliseconds, string.Join(",", T)); T.Clear(); sw.Restart();
-                }
             }
             finally
             {
@@ -122,17 +114,12 @@ public sealed class StockImportRun(WaybillDb db, RequestCommit commit, ImportQue
         {
             var now = clock.UtcNow;
             await writer.StartBatchAsync(cancellationToken);
-            var sw = System.Diagnostics.Stopwatch.StartNew();
             var claimed = recordIds.Count == 0 ? [] : await writer.ClaimAsync(importId, recordIds, now, cancellationToken);
-            T.Add("claim " + sw.ElapsedMilliseconds); sw.Restart();
             var (rows, applied, locations) = Merge(records, claimed, futuresAddUp);
-            T.Add("merge " + sw.ElapsedMilliseconds); sw.Restart();
             if (rows.Count > 0) await writer.ApplyAsync(rows, remember, now, cancellationToken);
-            T.Add("apply " + sw.ElapsedMilliseconds); sw.Restart();
             var import = await db.StockImports.SingleAsync(i => i.Id == importId, cancellationToken);
             import.Applied(batch.Lines, applied, records.Count - applied, errors);
             await db.SaveChangesAsync(cancellationToken);
-            T.Add("save " + sw.ElapsedMilliseconds); sw.Restart();
             return locations;
         }, cancellationToken);
         db.ChangeTracker.Clear();
@@ -182,6 +169,7 @@ public sealed class StockImportRun(WaybillDb db, RequestCommit commit, ImportQue
         {
             var zeroed = await PersistentlyAsync(async () =>
             {
+                await writer.StartBatchAsync(cancellationToken);
                 var keys = await writer.UnmentionedAsync(_listedLocations, after, _batchSize, cancellationToken);
                 if (keys.Count > 0)
                     await writer.ApplyAsync(keys.Select(k => StockRowChange.Zero(k.Location, k.Sku)).ToList(), remember: false, clock.UtcNow, cancellationToken);
@@ -193,10 +181,12 @@ public sealed class StockImportRun(WaybillDb db, RequestCommit commit, ImportQue
     }
 
     /// <summary>
-    /// A batch's transaction, tried again when it loses deadlocks: a reservation locks a SKU's location row and then its
-    /// group rows, one SKU after the other, while a batch locks all its location rows first — no single order suits both,
-    /// so PostgreSQL breaks the odd cycle and the batch (which holds the most) is usually the one to go again. It does,
-    /// after a pause, well beyond the few tries a request gets: failing a million-line import for it would be worse.
+    /// A batch's transaction, tried again when it loses a race. Deadlocks: a reservation locks a SKU's location row and
+    /// then its group rows, one SKU after the other, while a batch locks all its location rows first — no single order
+    /// suits both, so PostgreSQL breaks the odd cycle and the batch (which holds the most) is usually the one to go again.
+    /// New rows: the batch inserts recordIds and first stock rows without ON CONFLICT (cheaper), so one created by another
+    /// transaction meanwhile fails the batch. Either way it goes again after a pause, well beyond the few tries a request
+    /// gets: failing a million-line import for it would be worse.
     /// </summary>
     private async Task<T> PersistentlyAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
     {
@@ -206,13 +196,21 @@ public sealed class StockImportRun(WaybillDb db, RequestCommit commit, ImportQue
             {
                 return await commit.InTransactionAsync(work, cancellationToken);
             }
-            catch (Exception ex) when (round < DeadlockRounds && DbErrors.IsDeadlock(ex))
+            catch (Exception ex) when (round < RetryRounds && (DbErrors.IsDeadlock(ex) || IsRowCreatedMeanwhile(ex)))
             {
                 db.ChangeTracker.Clear();
-                log.LogInformation("A stock import batch lost {Tries} deadlocks in a row; trying it again.", round * 5);
+                log.LogInformation(ex, "A stock import batch lost a race (round {Round}); trying it again.", round);
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 100) * round), cancellationToken);
             }
         }
+    }
+
+    /// <summary>Another transaction created a row this batch inserts (a recordId, a SKU's first stock row) since it looked.</summary>
+    private static bool IsRowCreatedMeanwhile(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation, TableName: "applied_import_records" or "stock_levels" }) return true;
+        return false;
     }
 
     /// <summary>Moves the import on in its own transaction; false when it is no longer in <paramref name="onlyIf"/>.</summary>
@@ -246,70 +244,6 @@ public sealed class StockImportRun(WaybillDb db, RequestCommit commit, ImportQue
         {
             // The next start marks it failed (interrupted) instead.
             log.LogWarning(ex, "Could not mark stock import {ImportId} failed.", importId);
-        }
-    }
-}
-
-/// <summary>A slice of the file as read: its records and bad lines, in file order.</summary>
-internal sealed class ImportBatch(int capacity)
-{
-    public List<StockRecord> Records { get; } = new(capacity);
-    public List<ImportLineError> Errors { get; } = [];
-    public int Lines => Records.Count + Errors.Count;
-
-    public void Add(ImportItem item)
-    {
-        if (item.IsRecord) Records.Add(item.Record);
-        else Errors.Add(item.Error);
-    }
-}
-
-/// <summary>
-/// Reads an import's file into batches on its own task, a couple of batches ahead of the writer: parsing and the
-/// database's work overlap instead of taking turns. A file that cannot be read ends the batches early with the reason.
-/// </summary>
-internal sealed class BatchReader(QueuedImport job, int batchSize)
-{
-    private readonly Channel<ImportBatch> _batches = Channel.CreateBounded<ImportBatch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-
-    public ChannelReader<ImportBatch> Batches => _batches.Reader;
-
-    /// <summary>Set when the file as a whole could not be read; the batches before it were handed out.</summary>
-    public StockFileUnreadableException? Unreadable { get; private set; }
-
-    /// <summary>Anything else that stopped the reading (the file gone, a disk error).</summary>
-    public ExceptionDispatchInfo? Failure { get; private set; }
-
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var file = new FileStream(job.File, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-            var batch = new ImportBatch(batchSize);
-            await foreach (var item in StockFileReader.ReadAsync(file, job.Format, cancellationToken))
-            {
-                batch.Add(item);
-                if (batch.Lines < batchSize) continue;
-                await _batches.Writer.WriteAsync(batch, cancellationToken);
-                batch = new ImportBatch(batchSize);
-            }
-            if (batch.Lines > 0) await _batches.Writer.WriteAsync(batch, cancellationToken);
-        }
-        catch (StockFileUnreadableException ex)
-        {
-            Unreadable = ex;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The writer stopped first (shutdown, or its own failure); it reports why.
-        }
-        catch (Exception ex)
-        {
-            Failure = ExceptionDispatchInfo.Capture(ex);
-        }
-        finally
-        {
-            _batches.Writer.TryComplete();
         }
     }
 }
