@@ -1,8 +1,9 @@
 using System.CommandLine;
 using Waybill.Bench.Capture;
 using Waybill.Bench.Inventory;
+using Waybill.Bench.Import;
 
-// Command-line parsing only; the work is in Capture/.
+// Command-line parsing only; the work is in Capture/, Inventory/ and Import/.
 
 var database = new Option<string>("--database")
 {
@@ -60,7 +61,47 @@ capture.SetAction((parseResult, cancellationToken) => CaptureCommand.RunAsync(
         Seed: parseResult.GetValue(seed)),
     cancellationToken));
 
-var root = new RootCommand("Waybill benchmarks.") { capture };
+var importDatabase = new Option<string>("--database")
+{
+    Description = "Database Waybill runs on: sqlite (a fresh file) or postgres (a fresh database).",
+    Required = true,
+};
+importDatabase.AcceptOnlyFromAmong(CaptureOptions.Sqlite, CaptureOptions.Postgres);
+var records = new Option<int>("--records") { Description = "Records in the generated NDJSON file.", DefaultValueFactory = _ => 1_000_000 };
+var locations = new Option<int>("--locations") { Description = "Locations the records spread over (SKUs per location = records / locations).", DefaultValueFactory = _ => 1_000 };
+var importRuns = new Option<int>("--runs") { Description = "Repeat with a fresh database and server K times and report the median of each figure.", DefaultValueFactory = _ => 1 };
+var batchSize = new Option<int?>("--batch-size") { Description = "Lines per transaction on the server (Inventory:ImportBatchSize; default: the server's)." };
+var importServer = new Option<string?>("--server") { Description = "Path to waybill.dll (default: the Release build in src/Waybill.Server, built if missing)." };
+var importResults = new Option<string?>("--results") { Description = "JSON results file (default: bench/out/import-<database>-<timestamp>.json)." };
+var keepFile = new Option<bool>("--keep-file") { Description = "Keep the generated file (its path is printed)." };
+foreach (var option in new[] { records, locations, importRuns })
+{
+    option.Validators.Add(result =>
+    {
+        if (result.GetValueOrDefault<int>() < 1)
+        {
+            result.AddError($"{result.Option.Name} must be at least 1.");
+        }
+    });
+}
+
+var import = new Command("import", "Stock import throughput: one large NDJSON file through POST /api/v1/inventory/imports, timed to completed.")
+{
+    importDatabase, records, locations, importRuns, batchSize, importServer, importResults, keepFile,
+};
+import.SetAction((parseResult, cancellationToken) => ImportCommand.RunAsync(
+    new ImportOptions(
+        Database: parseResult.GetRequiredValue(importDatabase),
+        Records: parseResult.GetValue(records),
+        Locations: parseResult.GetValue(locations),
+        Runs: parseResult.GetValue(importRuns),
+        BatchSize: parseResult.GetValue(batchSize),
+        ServerDll: parseResult.GetValue(importServer),
+        ResultsPath: parseResult.GetValue(importResults),
+        KeepFile: parseResult.GetValue(keepFile)),
+    cancellationToken));
+
+var root = new RootCommand("Waybill benchmarks.") { capture, import };
 foreach (var inventory in InventoryCommands.Create())
 {
     root.Subcommands.Add(inventory);

@@ -192,7 +192,7 @@ public static class Report
         }
     }
 
-    private static string? GitCommit(string repoRoot)
+    public static string? GitCommit(string repoRoot)
     {
         try
         {

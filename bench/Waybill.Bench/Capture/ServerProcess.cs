@@ -95,10 +95,11 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts the server on a free loopback port with a fresh random API key and waits until
-    /// <c>GET /health/ready</c> answers 200.
+    /// <c>GET /health/ready</c> answers 200. <paramref name="environment"/> adds settings (e.g. <c>Inventory__ImportBatchSize</c>).
     /// </summary>
     public static async Task<ServerProcess> StartAsync(
-        string serverDll, string databaseConnection, string workDirectory, TimeSpan readyTimeout, CancellationToken cancellationToken)
+        string serverDll, string databaseConnection, string workDirectory, TimeSpan readyTimeout, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreeLoopbackPort();
         var baseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
@@ -125,6 +126,10 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["WAYBILL_BOOTSTRAP_API_KEY"] = apiKey;
         start.Environment["WAYBILL_DATABASE"] = databaseConnection;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         var logPath = Path.Combine(workDirectory, "server.log");
         var log = new StreamWriter(logPath) { AutoFlush = true };

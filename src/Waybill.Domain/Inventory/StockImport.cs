@@ -48,6 +48,9 @@ public sealed class StockImport
     public DateTimeOffset? FinishedAt { get; private set; }
     public int Version { get; private set; }
 
+    /// <summary>A <c>full</c> import is the truth for the locations it lists: their SKUs it does not mention go to zero at the end.</summary>
+    public bool ZeroesUnmentionedStock => Mode == ImportMode.Full;
+
     public static StockImport Queue(string id, ImportMode mode, string createdBy, DateTimeOffset now) => new()
     {
         Id = id, Mode = mode, Status = ImportStatus.Queued, CreatedBy = createdBy, CreatedAt = now, Version = 1,

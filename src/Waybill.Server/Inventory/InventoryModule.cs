@@ -1,3 +1,4 @@
+using Waybill.Server.Inventory.Imports;
 using Waybill.Server.Inventory.LocationGroups;
 using Waybill.Server.Inventory.Locations;
 using Waybill.Server.Inventory.Reservations;
@@ -6,7 +7,7 @@ using Waybill.Server.Platform;
 
 namespace Waybill.Server.Inventory;
 
-/// <summary>The Inventory module's face: locations and groups, stock, availability and reservations.</summary>
+/// <summary>The Inventory module's face: locations and groups, stock, availability, reservations and stock imports.</summary>
 public static class InventoryModule
 {
     public static IServiceCollection AddInventory(this IServiceCollection services, IConfiguration configuration)
@@ -19,6 +20,9 @@ public static class InventoryModule
         services.AddHostedService(sp => sp.GetRequiredService<ReservationBatches>());
         services.AddHostedService<ReservationExpiry>();
         services.AddHostedService<AvailabilityAnnouncer>();
+        services.AddSingleton<ImportQueue>();
+        services.AddScoped<StockImportRun>();
+        services.AddHostedService<ImportWorker>();
         return services;
     }
 
@@ -43,6 +47,8 @@ public static class InventoryModule
         inventory.MapFulfillReservation();
         inventory.MapPutStock();
         inventory.MapAdjustStock();
+        inventory.MapStartImport();
+        inventory.MapGetImport();
         return routes;
     }
 }
@@ -56,4 +62,8 @@ public sealed class InventoryOptions
     public TimeSpan AnnounceInterval { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary><c>inventory.low_stock</c> fires when a location's ATF of a SKU falls below this.</summary>
     public long LowStockThreshold { get; set; } = 5;
+    /// <summary>Where import bodies wait on disk until their import has run (default: <c>waybill-imports</c> in the temp folder).</summary>
+    public string? ImportFolder { get; set; }
+    /// <summary>Lines of an import file applied per transaction: the step in which its counts move.</summary>
+    public int ImportBatchSize { get; set; } = 5000;
 }

@@ -22,6 +22,15 @@ public sealed class StockLedger(WaybillDb db, IClock clock)
     private const string Available = "on_hand - reserved - safety_stock";
 
     /// <summary>
+    /// <c>group_code</c> among the groups of location <c>{0}</c>, for UPDATEs of <c>group_stock</c>. On PostgreSQL the
+    /// list is computed once, as an array, before any row is touched: an UPDATE that joins group_stock to the UNION ALL
+    /// itself, and waits for a concurrent writer of one of its rows (another reservation, a count, an import), rechecks
+    /// that row after the wait and can drop it — PostgreSQL 15 loses the <c>'all'</c> branch in that recheck — so a
+    /// reservation went missing from a group's sum.
+    /// </summary>
+    private string InGroupsOfLocation => db.IsPostgres ? $"= ANY (ARRAY{GroupsOfLocation})" : $"IN {GroupsOfLocation}";
+
+    /// <summary>
     /// Holds <paramref name="quantity"/> of a SKU at a location or group: all of it, or — when <paramref name="partial"/> —
     /// as much as is available. Returns the quantity held (0 when it could not be held).
     /// </summary>
@@ -142,7 +151,7 @@ public sealed class StockLedger(WaybillDb db, IClock clock)
             return false;
         // The location has it; every group the location counts in must still cover it too (a group reservation may have
         // counted on this stock). The rows are locked by these updates, so the check after them is exact.
-        await Execute($"UPDATE group_stock SET reserved = reserved + {{2}} WHERE sku = {{1}} AND group_code IN {GroupsOfLocation}",
+        await Execute($"UPDATE group_stock SET reserved = reserved + {{2}} WHERE sku = {{1}} AND group_code {InGroupsOfLocation}",
             cancellationToken, target.Code, sku, quantity);
         var overdrawn = await db.Database.SqlQueryRaw<long>(
             $"SELECT count(*) AS \"Value\" FROM group_stock WHERE sku = {{1}} AND group_code IN {GroupsOfLocation} AND {Available} < 0 AND group_code <> {{2}} AND group_code <> {{3}}",
@@ -178,7 +187,7 @@ public sealed class StockLedger(WaybillDb db, IClock clock)
     {
         await Execute("UPDATE stock_levels SET on_hand = on_hand - {2}, reserved = reserved - {2}, availability_changed = {3}, updated_at = {4} WHERE location_code = {0} AND sku = {1}",
             cancellationToken, location, sku, quantity, true, Now);
-        await Execute($"UPDATE group_stock SET on_hand = on_hand - {{2}}, reserved = reserved - {{2}} WHERE sku = {{1}} AND group_code IN {GroupsOfLocation}",
+        await Execute($"UPDATE group_stock SET on_hand = on_hand - {{2}}, reserved = reserved - {{2}} WHERE sku = {{1}} AND group_code {InGroupsOfLocation}",
             cancellationToken, location, sku, quantity);
     }
 
@@ -297,7 +306,7 @@ public sealed class StockLedger(WaybillDb db, IClock clock)
         }
         await Execute("UPDATE stock_levels SET reserved = reserved + {2}, availability_changed = {3}, updated_at = {4} WHERE location_code = {0} AND sku = {1}",
             cancellationToken, target.Code, sku, delta, true, Now);
-        await Execute($"UPDATE group_stock SET reserved = reserved + {{2}} WHERE sku = {{1}} AND group_code IN {GroupsOfLocation}",
+        await Execute($"UPDATE group_stock SET reserved = reserved + {{2}} WHERE sku = {{1}} AND group_code {InGroupsOfLocation}",
             cancellationToken, target.Code, sku, delta);
     }
 
