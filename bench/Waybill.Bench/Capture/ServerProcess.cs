@@ -97,6 +97,8 @@ public sealed class ServerProcess : IAsyncDisposable
     /// Starts the server on a free loopback port with a fresh random API key and waits until
     /// <c>GET /health/ready</c> answers 200. <paramref name="environment"/> adds settings (e.g. <c>Inventory__ImportBatchSize</c>).
     /// </summary>
+    private const string ServerEnvironmentPrefix = "WAYBILL_BENCH_SERVER_ENV_";
+
     public static async Task<ServerProcess> StartAsync(
         string serverDll, string databaseConnection, string workDirectory, TimeSpan readyTimeout, CancellationToken cancellationToken,
         IReadOnlyDictionary<string, string>? environment = null)
@@ -126,6 +128,15 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["WAYBILL_BOOTSTRAP_API_KEY"] = apiKey;
         start.Environment["WAYBILL_DATABASE"] = databaseConnection;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // For profiling: WAYBILL_BENCH_SERVER_ENV_<NAME>=<value> in the bench's environment sets <NAME> for the server
+        // only (e.g. DOTNET_JitStdOutFile), so runtime diagnostics do not mix the bench's output with the server's.
+        foreach (var entry in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>())
+        {
+            if (entry.Key is string key && key.StartsWith(ServerEnvironmentPrefix, StringComparison.Ordinal))
+            {
+                start.Environment[key[ServerEnvironmentPrefix.Length..]] = entry.Value as string;
+            }
+        }
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
