@@ -3,12 +3,15 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Waybill.Domain.Inventory;
 using Waybill.Server.Data;
 using Waybill.Server.Inventory.Imports;
 using Waybill.Server.Tests.Infrastructure;
+
+using static Waybill.Server.Tests.Inventory.StockImports;
 
 namespace Waybill.Server.Tests.Inventory;
 
@@ -19,8 +22,6 @@ namespace Waybill.Server.Tests.Inventory;
 /// </summary>
 public abstract class ImportTests(WaybillServer server)
 {
-    private const string Ndjson = "application/x-ndjson";
-    private const string Csv = "text/csv";
     private readonly HttpClient _admin = server.Client();
 
     [Fact]
@@ -438,50 +439,12 @@ public abstract class ImportTests(WaybillServer server)
         Assert.False(File.Exists(file));
     }
 
-    private static string Record(string recordId, string location, string sku, int onHand, int safetyStock = 0, (int Quantity, string ExpectedAt)[]? futures = null)
-    {
-        var record = new JsonObject { ["recordId"] = recordId, ["location"] = location, ["sku"] = sku, ["onHand"] = onHand, ["safetyStock"] = safetyStock };
-        if (futures is not null)
-            record["futures"] = new JsonArray([.. futures.Select(f => (JsonNode)new JsonObject { ["quantity"] = f.Quantity, ["expectedAt"] = f.ExpectedAt })]);
-        return record.ToJsonString();
-    }
+    private Task<HttpResponseMessage> Post(string path, string body, string? contentType, string? idempotencyKey = null) =>
+        _admin.PostImport(path, body, contentType, idempotencyKey);
 
-    private static string Lines(params string[] records) => string.Join('\n', records) + "\n";
+    private Task<JsonObject> ImportAndWait(string body, string mode = "delta", string contentType = Ndjson) => _admin.ImportAndWait(body, mode, contentType);
 
-    private static StringContent Content(string body, string? contentType)
-    {
-        var content = new StringContent(body, Encoding.UTF8);
-        content.Headers.ContentType = contentType is null ? null : new MediaTypeHeaderValue(contentType);
-        return content;
-    }
-
-    private async Task<HttpResponseMessage> Post(string path, string body, string? contentType, string? idempotencyKey = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Content(body, contentType) };
-        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
-        return await _admin.SendAsync(request);
-    }
-
-    private async Task<JsonObject> ImportAndWait(string body, string mode = "delta", string contentType = Ndjson)
-    {
-        var accepted = await (await Post($"/api/v1/inventory/imports?mode={mode}", body, contentType)).Expect(HttpStatusCode.Accepted);
-        return await WaitFor(accepted);
-    }
-
-    private static string ImportPath(JsonObject import) => $"/api/v1/inventory/imports/{import["id"].Str()}";
-
-    /// <summary>Polls the import until it is completed or failed.</summary>
-    private async Task<JsonObject> WaitFor(JsonObject accepted)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var import = await (await _admin.GetAsync(ImportPath(accepted))).Expect(HttpStatusCode.OK);
-            if (import["status"].Str() is "completed" or "failed") return import;
-            Assert.True(DateTime.UtcNow < deadline, $"The import did not finish within 60 s: {import.ToJsonString()}");
-            await Task.Delay(20);
-        }
-    }
+    private Task<JsonObject> WaitFor(JsonObject accepted) => _admin.WaitForImport(accepted);
 
     private async Task ExpectFigures(string sku, string? location = null, string? group = null, long onHand = 0, long safetyStock = 0, long ato = 0)
     {
@@ -494,4 +457,41 @@ public abstract class ImportTests(WaybillServer server)
 
 public sealed class ImportOnSqlite(SqliteServer server) : ImportTests(server), IClassFixture<SqliteServer>;
 
-public sealed class ImportOnPostgres(PostgresServer server) : ImportTests(server), IClassFixture<PostgresServer>;
+public sealed class ImportOnPostgres(PostgresServer server) : ImportTests(server), IClassFixture<PostgresServer>
+{
+    private readonly HttpClient _admin = server.Client();
+
+    /// <summary>
+    /// A batch waits for a row another transaction holds (a reservation, the announcer clearing its mark) and only then
+    /// changes it. The file's figures must land on the version that transaction committed — a statement whose snapshot
+    /// predates that commit cannot see the new version, and updated nothing (the row kept its old on hand).
+    /// </summary>
+    [Fact]
+    public async Task A_row_changed_by_another_transaction_while_the_batch_waits_for_it_still_gets_the_files_figures()
+    {
+        var location = await _admin.PutLocation();
+        var sku = MasterData.NewCode("WAIT");
+        await _admin.PutStock(location, sku, onHand: 5);
+
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<WaybillDb>();
+        await using var other = await db.Database.BeginTransactionAsync();
+        // A new version of the row, figures unchanged, held until the import is waiting for it.
+        await db.Database.ExecuteSqlAsync($"UPDATE stock_levels SET updated_at = updated_at WHERE location_code = {location} AND sku = {sku}");
+        var accepted = await (await _admin.PostImport("/api/v1/inventory/imports?mode=delta",
+            StockImports.Lines(StockImports.Record(MasterData.NewCode("R"), location, sku, 42)), StockImports.Ndjson)).Expect(HttpStatusCode.Accepted);
+        var waiting = DateTime.UtcNow.AddSeconds(30);
+        while (!await BatchIsWaitingForARowLockAsync(db) && DateTime.UtcNow < waiting) await Task.Delay(20);
+        await other.CommitAsync();
+
+        var import = await _admin.WaitForImport(accepted);
+        Assert.True(import["status"].Str() == "completed" && import["recordsApplied"]!.GetValue<int>() == 1, import.ToJsonString());
+        var row = await _admin.AvailabilityRow(sku, location: location);
+        Assert.True(row["onHand"]!.GetValue<long>() == 42, row.ToJsonString());
+        foreach (var g in new[] { "all" })
+            Assert.Equal(42, (await _admin.AvailabilityRow(sku, group: g))["onHand"]!.GetValue<long>());
+    }
+
+    private static async Task<bool> BatchIsWaitingForARowLockAsync(WaybillDb db) =>
+        await db.Database.SqlQuery<bool>($"SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()) AS \"Value\"").SingleAsync();
+}

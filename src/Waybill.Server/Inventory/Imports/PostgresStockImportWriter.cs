@@ -63,14 +63,18 @@ internal sealed class PostgresStockImportWriter(WaybillDb db) : StockImportWrite
         $"grouped AS ({AddToGroups("inserted")}) " +
         "SELECT count(*) FROM inserted";
 
-    // Existing rows (and the ones the statement above just inserted, which come out unchanged): locked first — SKU by
-    // SKU, the order reservations lock in, so the two rarely deadlock — and the differences taken from the locked rows.
-    // FOR UPDATE hands back the latest committed version of each row (after waiting for a concurrent reservation or count
-    // to commit), and the row stays ours until commit, so new − locked is exactly what this batch changes: no update of
-    // another transaction is lost or counted twice. (Deltas from a plain UPDATE … FROM stock_levels would read the
-    // statement's snapshot, which can be older than the version the UPDATE ends up changing.) Each row is found by its key
-    // and updated by the ctid it was locked at, which cannot change while the lock is held. Runs only when the insert
-    // above left rows of the batch over.
+    // Existing rows (and the ones the statement above just inserted, which come out unchanged) are locked first, by a
+    // statement of their own — SKU by SKU, the order reservations lock in, so the two rarely deadlock. Only then are the
+    // differences taken and the rows updated, by a second statement: its snapshot is taken after every lock was granted,
+    // so it reads the version each row has now (a reservation or count that committed while the batch waited included),
+    // and nobody can change them until commit, so new − read is exactly what this batch changes. In one statement the
+    // lock would wait for that commit but the statement's older snapshot could not see the version it committed: the
+    // update found nothing to change and the file's figures were lost (ImportOnPostgres has the test).
+    private static readonly string LockExisting =
+        "SELECT count(*) FROM (SELECT * FROM import_batch WHERE applies ORDER BY sku, location_code) b " +
+        "CROSS JOIN LATERAL (SELECT 1 FROM stock_levels s WHERE s.location_code = b.location_code AND s.sku = b.sku OFFSET 0 FOR UPDATE) s";
+
+    // The rows are ours (above): each is found by its key and updated by the ctid this statement read it at.
     private static readonly string UpdateExisting =
         "WITH locked AS (" +
         "SELECT s.row_id, b.location_code, b.sku, s.on_hand AS was_on_hand, s.safety_stock AS was_safety_stock, " +
@@ -78,7 +82,7 @@ internal sealed class PostgresStockImportWriter(WaybillDb db) : StockImportWrite
         "b.future_quantity AS file_future_quantity, b.futures AS file_futures, b.futures_add_up " +
         "FROM (SELECT * FROM import_batch WHERE applies ORDER BY sku, location_code) b " +
         "CROSS JOIN LATERAL (SELECT s.ctid AS row_id, s.on_hand, s.safety_stock, s.future_quantity, s.futures FROM stock_levels s " +
-        "WHERE s.location_code = b.location_code AND s.sku = b.sku OFFSET 0 FOR UPDATE) s), " +
+        "WHERE s.location_code = b.location_code AND s.sku = b.sku OFFSET 0) s), " +
         "target AS (" +
         "SELECT l.*, " +
         "CASE WHEN l.futures_add_up AND x.applied THEN l.was_future_quantity + l.file_future_quantity ELSE l.file_future_quantity END AS future_quantity, " +
@@ -173,7 +177,11 @@ internal sealed class PostgresStockImportWriter(WaybillDb db) : StockImportWrite
         // remembered (after the update, which must not take this batch's own pairs for an earlier batch's).
         await using var batch = new NpgsqlBatch(Connection);
         if (inserted < rows.Count(r => r.Applies))
+        {
+            // Two statements, so the second one's snapshot sees what committed while the first waited for its locks.
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(LockExisting));
             batch.BatchCommands.Add(new NpgsqlBatchCommand(UpdateExisting) { Parameters = { Now(now) } });
+        }
         if (remember) batch.BatchCommands.Add(new NpgsqlBatchCommand(Remember));
         if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(cancellationToken);
     }
