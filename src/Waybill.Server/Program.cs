@@ -1,13 +1,26 @@
 using Waybill.Server.Channels;
 using Waybill.Server.Data;
 using Waybill.Server.Inventory;
+using Waybill.Server.Inventory.Imports;
 using Waybill.Server.Orders;
 using Waybill.Server.Platform;
 
-// `waybill migrate` applies the migrations and exits; anything else runs the server.
+// `waybill migrate` applies the migrations and exits; `waybill import <file> --mode …` applies a stock file and exits;
+// anything else runs the server.
 var migrateOnly = args.FirstOrDefault() == "migrate";
+ImportFromCommandLine.Arguments? import = null;
+var commandArgs = migrateOnly ? args[1..] : args;
+if (args.FirstOrDefault() == ImportFromCommandLine.Name)
+{
+    (import, commandArgs, var error) = ImportFromCommandLine.Parse(args[1..]);
+    if (import is null)
+    {
+        Console.Error.WriteLine($"waybill import: {error}{Environment.NewLine}{ImportFromCommandLine.Usage}");
+        return 2;
+    }
+}
 // Configuration is read once: a file watcher on the working folder would otherwise wake on every write to waybill.db.
-string[] hostArgs = [.. migrateOnly ? args[1..] : args, "--hostBuilder:reloadConfigOnChange=false"];
+string[] hostArgs = [.. commandArgs, "--hostBuilder:reloadConfigOnChange=false"];
 var builder = WebApplication.CreateBuilder(hostArgs);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
@@ -27,7 +40,13 @@ if (migrateOnly)
 {
     await DatabaseSetup.MigrateAsync(app.Services, CancellationToken.None);
     Console.WriteLine($"Migrations applied ({DatabaseSettings.From(app.Configuration).Provider}).");
-    return;
+    return 0;
+}
+if (import is not null)
+{
+    using var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+    return await ImportFromCommandLine.RunAsync(app.Services, import, stop.Token);
 }
 
 app.UsePlatform();
@@ -36,7 +55,8 @@ app.MapOrders();
 app.MapInventory();
 app.MapChannels();
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to the HTTP tests' WebApplicationFactory.</summary>
 public partial class Program;

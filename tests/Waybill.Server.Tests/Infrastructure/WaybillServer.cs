@@ -23,9 +23,12 @@ public abstract class WaybillServer : IAsyncLifetime
 
     protected virtual Task DropDatabaseAsync() => Task.CompletedTask;
 
+    /// <summary>The server's database (a SQLite path or a PostgreSQL connection string), for a second process on it.</summary>
+    public string Database { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
-        var database = await CreateDatabaseAsync();
+        var database = Database = await CreateDatabaseAsync();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("database", database);

@@ -59,14 +59,8 @@ public sealed class TwoProcessesTests
 
     private static async Task RunToEndAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(typeof(Program).Assembly.Location);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(90)).Token);
-        Assert.True(process.ExitCode == 0, await output + await error);
+        var outcome = await WaybillCommand.RunAsync(args);
+        Assert.True(outcome.ExitCode == 0, outcome.ToString());
     }
 
     /// <summary>
