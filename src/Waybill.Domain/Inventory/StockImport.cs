@@ -47,14 +47,23 @@ public sealed class StockImport
     public DateTimeOffset? StartedAt { get; private set; }
     public DateTimeOffset? FinishedAt { get; private set; }
     public int Version { get; private set; }
+    /// <summary>
+    /// The Waybill process that holds the file and runs the import, and when it last said it was alive: another node may
+    /// fail the import as interrupted only once that is stale (several nodes share one database).
+    /// </summary>
+    public string Node { get; private set; } = "";
+    public DateTimeOffset HeartbeatAt { get; private set; }
 
     /// <summary>A <c>full</c> import is the truth for the locations it lists: their SKUs it does not mention go to zero at the end.</summary>
     public bool ZeroesUnmentionedStock => Mode == ImportMode.Full;
 
-    public static StockImport Queue(string id, ImportMode mode, string createdBy, DateTimeOffset now) => new()
+    public static StockImport Queue(string id, ImportMode mode, string createdBy, string node, DateTimeOffset now) => new()
     {
-        Id = id, Mode = mode, Status = ImportStatus.Queued, CreatedBy = createdBy, CreatedAt = now, Version = 1,
+        Id = id, Mode = mode, Status = ImportStatus.Queued, CreatedBy = createdBy, CreatedAt = now, Version = 1, Node = node, HeartbeatAt = now,
     };
+
+    /// <summary>Unfinished, and its node has not been heard of since <paramref name="cutoff"/>: the node is gone, and the import with it.</summary>
+    public bool IsAbandoned(DateTimeOffset cutoff) => Status is ImportStatus.Queued or ImportStatus.Running && HeartbeatAt < cutoff;
 
     public void Start(DateTimeOffset now)
     {

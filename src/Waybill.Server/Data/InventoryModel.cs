@@ -52,6 +52,7 @@ internal static class InventoryModel
             i.Property<List<ImportError>>("_errors").HasColumnName("errors")
                 .HasConversion(WaybillDb.JsonList<ImportError>()).Metadata.SetValueComparer(WaybillDb.ListComparer<ImportError>());
             i.HasIndex(x => x.Status);
+            i.Property(x => x.Node).HasMaxLength(200);
         });
 
         // Every recordId an import applied, so a file sent again changes nothing.

@@ -21,6 +21,7 @@ public static class InventoryModule
         services.AddHostedService<ReservationExpiry>();
         services.AddHostedService<AvailabilityAnnouncer>();
         services.AddSingleton<ImportQueue>();
+        services.AddSingleton<ImportNode>();
         services.AddScoped<StockImportRun>();
         services.AddHostedService<ImportWorker>();
         return services;
@@ -66,4 +67,9 @@ public sealed class InventoryOptions
     public string? ImportFolder { get; set; }
     /// <summary>Lines of an import file applied per transaction: the step in which its counts move.</summary>
     public int ImportBatchSize { get; set; } = 5000;
+    /// <summary>
+    /// How often a node says its unfinished imports are alive. One not heard of for three of these is failed as interrupted
+    /// by whichever node notices (its node stopped; the file went with it).
+    /// </summary>
+    public TimeSpan ImportHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(20);
 }

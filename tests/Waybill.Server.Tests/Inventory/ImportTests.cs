@@ -414,29 +414,37 @@ public abstract class ImportTests(WaybillServer server)
     }
 
     [Fact]
-    public async Task An_import_left_running_by_a_previous_process_is_failed_at_start_and_its_file_deleted()
+    public async Task An_import_whose_node_stopped_is_failed_and_its_file_deleted_while_another_nodes_running_import_is_left_alone()
     {
-        var id = "left-" + Guid.NewGuid().ToString("N");
         var queue = server.Services.GetRequiredService<ImportQueue>();
-        var file = queue.FileFor(id, StockFileFormat.Ndjson);
+        var node = server.Services.GetRequiredService<ImportNode>();
+        var longAgo = DateTimeOffset.UtcNow - 10 * node.HeartbeatInterval;
+        // One left by a node that stopped (its last heartbeat long ago; its file happens to be on this machine), one that
+        // another node is running right now (heartbeat fresh).
+        var (abandoned, alive) = ("gone-" + Guid.NewGuid().ToString("N"), "alive-" + Guid.NewGuid().ToString("N"));
+        var file = queue.FileFor(abandoned, StockFileFormat.Ndjson);
         await File.WriteAllTextAsync(file, "{}\n");
         await using (var scope = server.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<WaybillDb>();
-            var import = StockImport.Queue(id, ImportMode.Delta, "test", DateTimeOffset.UtcNow);
-            import.Start(DateTimeOffset.UtcNow);
-            db.StockImports.Add(import);
+            var left = StockImport.Queue(abandoned, ImportMode.Delta, "test", "stopped-node", longAgo);
+            left.Start(longAgo);
+            var running = StockImport.Queue(alive, ImportMode.Delta, "test", "other-node", DateTimeOffset.UtcNow);
+            running.Start(DateTimeOffset.UtcNow);
+            db.StockImports.AddRange(left, running);
             await db.SaveChangesAsync();
         }
 
-        // What the worker does when the server starts (before it takes requests).
-        await server.Services.GetServices<IHostedService>().OfType<ImportWorker>().Single().FailInterruptedAsync(CancellationToken.None);
+        // What every node's worker does at start and after each heartbeat.
+        await server.Services.GetServices<IHostedService>().OfType<ImportWorker>().Single().FailAbandonedAsync(CancellationToken.None);
 
-        var failed = await (await _admin.GetAsync($"/api/v1/inventory/imports/{id}")).Expect(HttpStatusCode.OK);
+        var failed = await (await _admin.GetAsync($"/api/v1/inventory/imports/{abandoned}")).Expect(HttpStatusCode.OK);
         Assert.Equal("failed", failed["status"].Str());
-        Assert.Contains("restart", failed["failureReason"].Str(), StringComparison.Ordinal);
+        Assert.Contains("stopped before it finished", failed["failureReason"].Str(), StringComparison.Ordinal);
         Assert.NotNull(failed["finishedAt"]);
         Assert.False(File.Exists(file));
+        var untouched = await (await _admin.GetAsync($"/api/v1/inventory/imports/{alive}")).Expect(HttpStatusCode.OK);
+        Assert.Equal("running", untouched["status"].Str());
     }
 
     private Task<HttpResponseMessage> Post(string path, string body, string? contentType, string? idempotencyKey = null) =>

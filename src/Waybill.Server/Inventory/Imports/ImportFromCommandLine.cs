@@ -52,7 +52,8 @@ public static class ImportFromCommandLine
         await DatabaseSetup.MigrateAsync(services, cancellationToken);
         var queue = services.GetRequiredService<ImportQueue>();
         var clock = services.GetRequiredService<IClock>();
-        var import = StockImport.Queue(services.GetRequiredService<IIdGenerator>().NewId(), arguments.Mode, $"cli:{Environment.UserName}", clock.UtcNow);
+        var node = services.GetRequiredService<ImportNode>();
+        var import = StockImport.Queue(services.GetRequiredService<IIdGenerator>().NewId(), arguments.Mode, $"cli:{Environment.UserName}", node.Id, clock.UtcNow);
         // The run deletes its spooled file when it ends, as for an upload: it gets a copy, never the operator's file.
         var spooled = queue.FileFor(import.Id, arguments.Format);
         File.Copy(arguments.File, spooled);
@@ -87,6 +88,14 @@ public static class ImportFromCommandLine
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), finished);
                 Console.WriteLine(Line(await ReadAsync(services, id, finished)));
+                // This process is the import's node: it says it is alive, or a server would take it for abandoned.
+                await using var scope = services.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<WaybillDb>();
+                await scope.ServiceProvider.GetRequiredService<RequestCommit>().InTransactionAsync(async () =>
+                {
+                    await services.GetRequiredService<ImportNode>().BeatAsync(db, finished);
+                    return true;
+                }, finished);
             }
         }
         catch (OperationCanceledException) when (finished.IsCancellationRequested)

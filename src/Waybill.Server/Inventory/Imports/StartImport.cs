@@ -41,7 +41,7 @@ public static class StartImport
         .WithSummary("Import stock records (NDJSON or CSV) as a job: full or delta");
 
     public static async Task<Accepted<ImportResponse>> Handle(
-        [FromQuery] string? mode, HttpContext http, WaybillDb db, RequestCommit commit, ImportQueue queue, IIdGenerator ids, IClock clock,
+        [FromQuery] string? mode, HttpContext http, WaybillDb db, RequestCommit commit, ImportQueue queue, ImportNode node, IIdGenerator ids, IClock clock,
         CancellationToken cancellationToken)
     {
         var importMode = mode switch
@@ -57,7 +57,7 @@ public static class StartImport
             throw new ProblemException(Problems.Create(415, "unsupported_media_type", "Send NDJSON or CSV.",
                 "Use 'Content-Type: application/x-ndjson' (one JSON record a line) or 'Content-Type: text/csv'."));
 
-        var import = StockImport.Queue(ids.NewId(), importMode, http.User.Actor(), clock.UtcNow);
+        var import = StockImport.Queue(ids.NewId(), importMode, http.User.Actor(), node.Id, clock.UtcNow);
         var file = queue.FileFor(import.Id, format);
         var response = ImportResponse.From(import);
         try

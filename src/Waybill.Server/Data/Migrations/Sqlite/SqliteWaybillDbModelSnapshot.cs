@@ -328,11 +328,21 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("finished_at");
 
+                    b.Property<long>("HeartbeatAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("heartbeat_at");
+
                     b.Property<string>("Mode")
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("TEXT")
                         .HasColumnName("mode");
+
+                    b.Property<string>("Node")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node");
 
                     b.Property<long>("RecordsAlreadyApplied")
                         .HasColumnType("INTEGER")
