@@ -26,17 +26,26 @@ public sealed class InsertBatch
 {
     private readonly ConcurrentDictionary<IEntityType, TableInsert> _inserts = new();
 
-    public async Task WriteAsync(WaybillDb db, CancellationToken cancellationToken)
+    /// <param name="first">
+    /// Statements to run before the inserts, in the same round trip on PostgreSQL (e.g. the conditional stock updates a
+    /// batch of reservations makes); the rows each affected are returned, in order.
+    /// </param>
+    public async Task<int[]> WriteAsync(WaybillDb db, CancellationToken cancellationToken, SqlBatch? first = null)
     {
         var rows = Rows(db);
+        var affected = Array.Empty<int>();
         var connection = db.Database.GetDbConnection();
         // Inside a caller's transaction (a capture that also reserved stock) the rows join it; otherwise they are their own.
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            if (connection is NpgsqlConnection npgsql) await WritePostgresAsync(npgsql, rows, cancellationToken);
-            else await WriteCommandsAsync(connection, transaction, rows, cancellationToken);
+            if (connection is NpgsqlConnection npgsql) affected = await WritePostgresAsync(npgsql, first, rows, cancellationToken);
+            else
+            {
+                if (first is not null) affected = await first.ExecuteAsync(cancellationToken);
+                await WriteCommandsAsync(connection, transaction, rows, cancellationToken);
+            }
         }
         catch (DbException ex)
         {
@@ -47,6 +56,7 @@ public sealed class InsertBatch
             await db.Database.CloseConnectionAsync();
         }
         db.ChangeTracker.Clear();
+        return affected;
     }
 
     /// <summary>The added entries as (table insert, entry), principals before dependents so foreign keys hold.</summary>
@@ -65,10 +75,12 @@ public sealed class InsertBatch
         return rows;
     }
 
-    private static async Task WritePostgresAsync(NpgsqlConnection connection, List<(TableInsert Insert, EntityEntry Entry)> rows, CancellationToken cancellationToken)
+    private static async Task<int[]> WritePostgresAsync(NpgsqlConnection connection, SqlBatch? first, List<(TableInsert Insert, EntityEntry Entry)> rows, CancellationToken cancellationToken)
     {
         // Without the caller's transaction PostgreSQL runs one batch (one Sync) as one implicit transaction — all rows or none.
         await using var batch = connection.CreateBatch();
+        first?.AppendTo(batch);
+        var firstCount = batch.BatchCommands.Count;
         using var scratch = connection.CreateCommand();
         foreach (var (insert, entry) in rows)
         {
@@ -77,7 +89,11 @@ public sealed class InsertBatch
             insert.Bind(scratch, entry, command.Parameters, positional: true);
             batch.BatchCommands.Add(command);
         }
+        if (batch.BatchCommands.Count == 0) return [];
         await batch.ExecuteNonQueryAsync(cancellationToken);
+        var affected = new int[firstCount];
+        for (var i = 0; i < firstCount; i++) affected[i] = batch.BatchCommands[i].RecordsAffected;
+        return affected;
     }
 
     private static async Task WriteCommandsAsync(DbConnection connection, DbTransaction? callers, List<(TableInsert Insert, EntityEntry Entry)> rows, CancellationToken cancellationToken)

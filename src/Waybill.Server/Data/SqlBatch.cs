@@ -23,6 +23,19 @@ public sealed class SqlBatch(WaybillDb db)
         return this;
     }
 
+    /// <summary>Adds the statements to a PostgreSQL batch (<see cref="InsertBatch"/> sends them ahead of its inserts).</summary>
+    internal void AppendTo(NpgsqlBatch batch)
+    {
+        foreach (var (sql, parameters) in _statements)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = Positional(sql, parameters.Length);
+            foreach (var p in parameters) command.Parameters.Add(new NpgsqlParameter { Value = p });
+            batch.BatchCommands.Add(command);
+        }
+        _statements.Clear();
+    }
+
     /// <summary>Runs the statements; returns the rows each one affected, in order.</summary>
     public async Task<int[]> ExecuteAsync(CancellationToken cancellationToken)
     {
@@ -36,13 +49,7 @@ public sealed class SqlBatch(WaybillDb db)
             if (connection is NpgsqlConnection npgsql)
             {
                 await using var batch = npgsql.CreateBatch();
-                foreach (var (sql, parameters) in _statements)
-                {
-                    var command = batch.CreateBatchCommand();
-                    command.CommandText = Positional(sql, parameters.Length);
-                    foreach (var p in parameters) command.Parameters.Add(new NpgsqlParameter { Value = p });
-                    batch.BatchCommands.Add(command);
-                }
+                AppendTo(batch);
                 await batch.ExecuteNonQueryAsync(cancellationToken);
                 for (var i = 0; i < affected.Length; i++) affected[i] = batch.BatchCommands[i].RecordsAffected;
             }

@@ -1,5 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
 using Waybill.Domain.Common;
 using Waybill.Domain.Inventory;
 using Waybill.Server.Data;
@@ -126,8 +128,10 @@ public sealed class ReservationBatches(IServiceScopeFactory scopes, IClock clock
             decisions[i] = new ReservationDecision.Created(response);
         }
 
-        await figures.WriteAsync(db, now, cancellationToken);
-        await services.GetRequiredService<InsertBatch>().WriteAsync(db, cancellationToken);
+        // The conditional updates and the batch's rows go together (one round trip on PostgreSQL), then COMMIT.
+        var updates = figures.Updates(db, now);
+        var affected = await services.GetRequiredService<InsertBatch>().WriteAsync(db, cancellationToken, first: updates);
+        LockedFigures.EnsureEveryRowTaken(affected);
         return decisions;
     }
 
@@ -158,45 +162,83 @@ internal sealed class LockedFigures
         var figures = new LockedFigures();
         var skus = lines.Select(l => l.Sku).Distinct(StringComparer.Ordinal).ToList();
         var locations = lines.Where(l => l.Target.Kind == TargetKind.Location).Select(l => l.Target.Code).Distinct(StringComparer.Ordinal).ToList();
-
-        // The location rows first: a location's (de)activation or a change of its groups locks all its stock rows
-        // before it moves the location's stock between group sums, so once these are held the groups read below are
-        // the ones the stock counts in until the batch commits.
-        if (locations.Count > 0)
-            foreach (var row in await Locked(db.StockLevels, "stock_levels", "location_code", locations, skus, db.IsPostgres).AsNoTracking().ToListAsync(cancellationToken))
-                figures.Remember(StockTarget.Location(row.LocationCode), row.Sku, row.Figures.AvailableToFulfill);
-
-        // The groups each location counts in: `all` and the groups listing it, while it is active.
-        var active = locations.Count == 0 ? [] : await db.Locations.AsNoTracking().Where(l => l.Active && locations.Contains(l.Code)).Select(l => l.Code).ToListAsync(cancellationToken);
-        var memberships = active.Count == 0 ? [] : await db.LocationGroupMembers.AsNoTracking().Where(m => active.Contains(m.LocationCode)).ToListAsync(cancellationToken);
-        foreach (var location in locations) figures._groupsOfLocation[location] = [];
-        foreach (var location in active) figures._groupsOfLocation[location].Add(LocationGroup.All);
-        foreach (var m in memberships) figures._groupsOfLocation[m.LocationCode].Add(m.GroupCode);
         var groupLines = lines.Where(l => l.Target.Kind == TargetKind.Group).Select(l => l.Target.Code).ToList();
-        var groups = groupLines.Concat(groupLines.Count > 0 ? [LocationGroup.All] : [])
-            .Concat(figures._groupsOfLocation.Values.SelectMany(g => g)).Distinct(StringComparer.Ordinal).ToList();
-
-        // Then the group rows, in key order, so two batches — or two Waybill processes — queue rather than deadlock.
-        if (groups.Count > 0)
-            foreach (var row in await Locked(db.GroupStock, "group_stock", "group_code", groups, skus, db.IsPostgres).AsNoTracking().ToListAsync(cancellationToken))
-                figures.Remember(StockTarget.Group(row.GroupCode), row.Sku, row.Figures.AvailableToFulfill);
+        var namedGroups = groupLines.Concat(groupLines.Count > 0 ? [LocationGroup.All] : []).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var location in locations) figures._groupsOfLocation[location] = [];
+        if (db.IsPostgres) await figures.LockOnPostgresAsync(db, skus, locations, namedGroups, cancellationToken);
+        else await figures.LockOnSqliteAsync(db, skus, locations, namedGroups, cancellationToken);
         return figures;
     }
 
-    /// <summary>
-    /// The rows of the codes × SKUs, in lock order. On PostgreSQL the codes and the SKUs go as two array parameters, so
-    /// every batch sends the same statement — compiled by EF Core and prepared by PostgreSQL once — instead of a new text
-    /// (a new compilation, an unprepared parse and plan) for each count of codes and SKUs a batch happens to have.
-    /// </summary>
-    private static IQueryable<T> Locked<T>(DbSet<T> rows, string table, string codeColumn, List<string> codes, List<string> skus, bool postgres) where T : class =>
-        postgres
-            ? rows.FromSqlRaw(LockSql(table, codeColumn, "= ANY({0})", "= ANY({1})", forUpdate: true), codes.ToArray(), skus.ToArray())
-            : rows.FromSqlRaw(LockSql(table, codeColumn, $"IN ({Placeholders(0, codes.Count)})", $"IN ({Placeholders(codes.Count, skus.Count)})", forUpdate: false),
-                [.. codes, .. skus]);
+    // The location rows first: a location's (de)activation or a change of its groups locks all its stock rows before it
+    // moves the location's stock between group sums, so once these are held the groups read next are the ones the stock
+    // counts in until the batch commits. Then the group rows, in key order, so two batches — or two Waybill processes —
+    // queue rather than deadlock. On PostgreSQL the three steps are three statements of one batch: one round trip, each
+    // statement with its own snapshot (taken after the one before it got its locks). The groups to lock are computed
+    // once into an array (ARRAY(…)), never re-evaluated when a row lock waits and PostgreSQL rechecks the row.
+    private const string LockLocationRows =
+        "SELECT location_code, sku, on_hand - reserved - safety_stock FROM stock_levels " +
+        "WHERE location_code = ANY($1) AND sku = ANY($2) ORDER BY location_code, sku FOR UPDATE";
+    private const string GroupsOfLocations =
+        "SELECT l.code, m.group_code FROM locations l LEFT JOIN location_group_members m ON m.location_code = l.code WHERE l.active AND l.code = ANY($1)";
+    private const string LockGroupRows =
+        "SELECT group_code, sku, on_hand - reserved - safety_stock FROM group_stock WHERE sku = ANY($2) AND group_code = ANY (ARRAY(" +
+        "SELECT m.group_code FROM location_group_members m JOIN locations l ON l.code = m.location_code WHERE l.active AND l.code = ANY($1) " +
+        "UNION SELECT 'all' FROM locations l WHERE l.active AND l.code = ANY($1) " +
+        "UNION SELECT unnest($3::text[]))) ORDER BY group_code, sku FOR UPDATE";
+
+    private async Task LockOnPostgresAsync(WaybillDb db, List<string> skus, List<string> locations, List<string> namedGroups, CancellationToken cancellationToken)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var batch = connection.CreateBatch();
+        batch.BatchCommands.Add(Command(LockLocationRows, locations, skus));
+        batch.BatchCommands.Add(Command(GroupsOfLocations, locations));
+        batch.BatchCommands.Add(Command(LockGroupRows, locations, skus, namedGroups));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            Remember(StockTarget.Location(reader.GetString(0)), reader.GetString(1), reader.GetInt64(2));
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var groups = _groupsOfLocation[reader.GetString(0)];
+            if (!groups.Contains(LocationGroup.All)) groups.Add(LocationGroup.All);
+            if (!reader.IsDBNull(1)) groups.Add(reader.GetString(1));
+        }
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            Remember(StockTarget.Group(reader.GetString(0)), reader.GetString(1), reader.GetInt64(2));
+
+        static NpgsqlBatchCommand Command(string sql, params List<string>[] arrays)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            foreach (var array in arrays) command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. array], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            return command;
+        }
+    }
 
     // SQLite has no row locks: its writers are serialized, so the transaction alone keeps the rows as read.
-    private static string LockSql(string table, string codeColumn, string codesAre, string skusAre, bool forUpdate) =>
-        $"SELECT * FROM {table} WHERE {codeColumn} {codesAre} AND sku {skusAre} ORDER BY {codeColumn}, sku{(forUpdate ? " FOR UPDATE" : "")}";
+    private async Task LockOnSqliteAsync(WaybillDb db, List<string> skus, List<string> locations, List<string> namedGroups, CancellationToken cancellationToken)
+    {
+        if (locations.Count > 0)
+            foreach (var row in await InBoth(db.StockLevels, "stock_levels", "location_code", locations, skus).AsNoTracking().ToListAsync(cancellationToken))
+                Remember(StockTarget.Location(row.LocationCode), row.Sku, row.Figures.AvailableToFulfill);
+        var active = locations.Count == 0 ? [] : await db.Locations.AsNoTracking().Where(l => l.Active && locations.Contains(l.Code)).Select(l => l.Code).ToListAsync(cancellationToken);
+        var memberships = active.Count == 0 ? [] : await db.LocationGroupMembers.AsNoTracking().Where(m => active.Contains(m.LocationCode)).ToListAsync(cancellationToken);
+        foreach (var location in active) _groupsOfLocation[location].Add(LocationGroup.All);
+        foreach (var m in memberships) _groupsOfLocation[m.LocationCode].Add(m.GroupCode);
+        var groups = namedGroups.Concat(_groupsOfLocation.Values.SelectMany(g => g)).Distinct(StringComparer.Ordinal).ToList();
+        if (groups.Count > 0)
+            foreach (var row in await InBoth(db.GroupStock, "group_stock", "group_code", groups, skus).AsNoTracking().ToListAsync(cancellationToken))
+                Remember(StockTarget.Group(row.GroupCode), row.Sku, row.Figures.AvailableToFulfill);
+    }
+
+    /// <summary>The rows of the codes × SKUs, in key order.</summary>
+    private static IQueryable<T> InBoth<T>(DbSet<T> rows, string table, string codeColumn, List<string> codes, List<string> skus) where T : class =>
+        rows.FromSqlRaw(InBothSql(table, codeColumn, codes.Count, skus.Count), [.. codes, .. skus]);
+
+    // Table and column names are this file's constants; the values go as parameters.
+    private static string InBothSql(string table, string codeColumn, int codes, int skus) =>
+        $"SELECT * FROM {table} WHERE {codeColumn} IN ({Placeholders(0, codes)}) AND sku IN ({Placeholders(codes, skus)}) ORDER BY {codeColumn}, sku";
 
     private static string Placeholders(int from, int count) => string.Join(", ", Enumerable.Range(from, count).Select(i => $"{{{i}}}"));
 
@@ -261,10 +303,10 @@ internal sealed class LockedFigures
     }
 
     /// <summary>
-    /// Writes what the batch holds: one update a row, still conditional — if anything moved the stock despite the lock,
-    /// the update finds nothing and the whole batch is refused rather than oversold.
+    /// What the batch holds, as one update a row — still conditional: if anything moved the stock despite the lock, the
+    /// update finds nothing and the whole batch is refused (<see cref="EnsureEveryRowTaken"/>) rather than oversold.
     /// </summary>
-    public async Task WriteAsync(WaybillDb db, DateTimeOffset now, CancellationToken cancellationToken)
+    public SqlBatch Updates(WaybillDb db, DateTimeOffset now)
     {
         var batch = new SqlBatch(db);
         object at = db.IsPostgres ? now : now.UtcTicks;
@@ -278,7 +320,11 @@ internal sealed class LockedFigures
                     batch.Add("UPDATE group_stock SET reserved = reserved + @p0 WHERE group_code = @p1 AND sku = @p2 AND on_hand - reserved - safety_stock >= @p0",
                         row.Added, target.Code, sku);
             }
-        var affected = await batch.ExecuteAsync(cancellationToken);
+        return batch;
+    }
+
+    public static void EnsureEveryRowTaken(int[] affected)
+    {
         if (affected.Any(a => a != 1))
             throw new InvalidOperationException("Stock changed under a lock while reservations were decided; none of the batch was made.");
     }
