@@ -39,7 +39,9 @@ public sealed class FlowExpressions(FlowExpressionLimits? limits = null)
         try
         {
             // ParseExpression refuses statements and anything after the expression ("1; 2", "a) ; (b").
-            new Parser(ExpressionParsing).ParseExpression(expression);
+            var parsed = new Parser(ExpressionParsing).ParseExpression(expression);
+            if (parsed.DescendantNodesAndSelf().OfType<ImportExpression>().FirstOrDefault() is { } import)
+                return new FlowExpressionSyntaxError(import.Location.Start.Line, import.Location.Start.Column + 1, "import() is not available in flows.");
         }
         catch (ParseErrorException e)
         {
@@ -122,6 +124,11 @@ public sealed class FlowExpressions(FlowExpressionLimits? limits = null)
         }
         catch (JintException e)
         {
+            throw new FlowExpressionException(expression, FlowExpressionFailure.Error, e.Message);
+        }
+        catch (InvalidOperationException e)
+        {
+            // What the engine refuses rather than throws in JavaScript, such as an import() reached through eval.
             throw new FlowExpressionException(expression, FlowExpressionFailure.Error, e.Message);
         }
     }
