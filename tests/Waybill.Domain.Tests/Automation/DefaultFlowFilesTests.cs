@@ -103,3 +103,22 @@ public class DefaultFlowFilesTests
 
     private static FlowScope Created() => FlowExpressionsTests.OrderCreated();
 }
+
+/// <summary>The YAML examples of docs/flows.md are valid flows (the second is a fragment, completed here).</summary>
+public class FlowDocsExamplesTests
+{
+    [Fact]
+    public void The_file_example_of_the_docs_parses()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Waybill.slnx"))) root = root.Parent!;
+        var docs = File.ReadAllText(Path.Combine(root.FullName, "docs", "flows.md"));
+        var blocks = docs.Split("```yaml\n").Skip(1).Select(b => b[..b.IndexOf("```", StringComparison.Ordinal)]).ToList();
+        Assert.Equal(2, blocks.Count);
+        var file = FlowParser.Parse(blocks[0], FlowParserTests.KnownActions);
+        Assert.True(file.IsValid, string.Join("; ", file.Errors));
+        Assert.Equal("event.data.customer.email != null", file.Definition!.Steps[0].When);
+        var fragment = FlowParser.Parse("name: docs\ntrigger: order.created\n" + blocks[1], FlowParserTests.KnownActions);
+        Assert.True(fragment.IsValid, string.Join("; ", fragment.Errors));
+    }
+}
