@@ -23,6 +23,9 @@ public abstract class WaybillServer : IAsyncLifetime
 
     protected virtual Task DropDatabaseAsync() => Task.CompletedTask;
 
+    /// <summary>Settings and services a test class's host needs beyond the defaults (test job handlers, event consumers).</summary>
+    protected virtual void ConfigureHost(IWebHostBuilder web) { }
+
     public async Task InitializeAsync()
     {
         var database = await CreateDatabaseAsync();
@@ -31,6 +34,7 @@ public abstract class WaybillServer : IAsyncLifetime
             web.UseSetting("database", database);
             web.UseSetting("WAYBILL_BOOTSTRAP_API_KEY", AdminKey);
             web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+            ConfigureHost(web);
         });
         _ = _factory.Server;
     }
@@ -61,7 +65,7 @@ public abstract class WaybillServer : IAsyncLifetime
     }
 }
 
-public sealed class SqliteServer : WaybillServer
+public class SqliteServer : WaybillServer
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("waybill-test-").FullName;
 
@@ -77,7 +81,7 @@ public sealed class SqliteServer : WaybillServer
     }
 }
 
-public sealed class PostgresServer : WaybillServer
+public class PostgresServer : WaybillServer
 {
     private static readonly Lazy<Task<ThrowawayPostgres>> Cluster = new(() => ThrowawayPostgres.StartAsync());
     private static int _databases;
