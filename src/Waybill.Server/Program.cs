@@ -1,3 +1,4 @@
+using Waybill.Server.Automation.ProcessExceptions;
 using Waybill.Server.Channels;
 using Waybill.Server.Data;
 using Waybill.Server.Inventory;
@@ -33,6 +34,7 @@ builder.Services.AddPlatform();
 builder.Services.AddOrders();
 builder.Services.AddInventory(builder.Configuration);
 builder.Services.AddChannels();
+builder.Services.AddProcessExceptions();
 
 var app = builder.Build();
 
@@ -54,6 +56,7 @@ app.MapPlatform();
 app.MapOrders();
 app.MapInventory();
 app.MapChannels();
+app.MapProcessExceptions();
 
 await app.RunAsync();
 return 0;

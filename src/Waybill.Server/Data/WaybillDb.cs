@@ -148,6 +148,8 @@ public abstract class WaybillDb(DbContextOptions options) : DbContext(options)
         modelBuilder.Entity<Counter>(c => c.HasKey(x => x.Name));
         modelBuilder.ConfigureInventory();
         modelBuilder.ConfigureLocations();
+        modelBuilder.ConfigureWork();
+        modelBuilder.ConfigureProcessExceptions();
     }
 
     internal static ValueConverter<T, string> Json<T>() => new(

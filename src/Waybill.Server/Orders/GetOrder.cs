@@ -18,6 +18,7 @@ public static class GetOrder
         var (order, customer) = await OrderStore.LoadAsync(db, id, cancellationToken);
         if (!http.User.CanSee(order)) throw new ProblemException(Problems.NotFound("order", id));
         http.Response.Headers.ETag = $"\"{order.Version}\"";
-        return TypedResults.Ok(OrderResponse.From(order, customer));
+        var active = await Automation.ProcessExceptions.ProcessExceptions.ActiveCountAsync(db, order.Id, cancellationToken);
+        return TypedResults.Ok(OrderResponse.From(order, customer, active));
     }
 }

@@ -15,7 +15,8 @@ public sealed class OrderActions(WaybillDb db, EventOutbox outbox, AuditTrail au
         var (order, customer) = await OrderStore.LoadAsync(db, orderId, cancellationToken);
         OrderStore.CheckIfMatch(context.Request, order);
         act(order, clock.UtcNow);
-        var response = OrderResponse.From(order, customer);
+        var active = await Automation.ProcessExceptions.ProcessExceptions.ActiveCountAsync(db, order.Id, cancellationToken);
+        var response = OrderResponse.From(order, customer, active);
         OrderStore.RecordEvents(order, response, outbox, audit, context.User.Actor());
         await commit.SaveAsync(200, response, null, cancellationToken);
         context.Response.Headers.ETag = $"\"{order.Version}\"";

@@ -32,9 +32,11 @@ public sealed record OrderResponse(
     IReadOnlyList<object> ReturnOrders,
     IReadOnlyList<object> ChangeOrders)
 {
-    public static OrderResponse From(Order order, Customer customer) => From(order, CustomerResponse.From(customer));
+    /// <param name="activeProcessExceptionCount">The order's open process exceptions, counted by the caller (0 at capture).</param>
+    public static OrderResponse From(Order order, Customer customer, int activeProcessExceptionCount = 0) =>
+        From(order, CustomerResponse.From(customer), activeProcessExceptionCount);
 
-    public static OrderResponse From(Order order, CustomerResponse customer)
+    public static OrderResponse From(Order order, CustomerResponse customer, int activeProcessExceptionCount = 0)
     {
         // Money goes out with exactly the currency's decimals, however the database handed it back.
         var m = (Func<decimal, decimal>)order.Currency.Normalize;
@@ -58,7 +60,7 @@ public sealed record OrderResponse(
         [.. order.OrderAdjustments.Select(a => a with { Amount = m(a.Amount) })],
         [.. order.Payments.Select(p => PaymentResponse.From(p, m))],
         order.ReservationId,
-        0,
+        activeProcessExceptionCount,
         [], [], [], [], []);
     }
 }

@@ -45,7 +45,7 @@ public static class EventFeed
     /// On PostgreSQL, sequence numbers are handed out before commit, so a later number can become visible first.
     /// Only events of transactions older than every one still running are served; a reader's cursor never skips one.
     /// </summary>
-    private static IQueryable<OutboxEvent> Committed(WaybillDb db) => db.IsPostgres
+    public static IQueryable<OutboxEvent> Committed(WaybillDb db) => db.IsPostgres
         ? db.OutboxEvents.FromSqlRaw(
             "SELECT * FROM outbox_events WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
         : db.OutboxEvents;

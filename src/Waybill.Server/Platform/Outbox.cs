@@ -5,9 +5,11 @@ using Waybill.Server.Data;
 namespace Waybill.Server.Platform;
 
 /// <summary>Writes events into the outbox in the caller's unit of work, so they commit with the change or not at all.</summary>
-public sealed class EventOutbox(WaybillDb db, IIdGenerator ids, IClock clock)
+public sealed class EventOutbox(WaybillDb db, IIdGenerator ids, IClock clock, CommitNotices notices)
 {
-    public void Add<TData>(string type, string subject, TData data) =>
+    public void Add<TData>(string type, string subject, TData data)
+    {
+        notices.EventsWritten();
         db.OutboxEvents.Add(new OutboxEvent
         {
             Id = ids.NewId(),
@@ -16,6 +18,7 @@ public sealed class EventOutbox(WaybillDb db, IIdGenerator ids, IClock clock)
             Time = clock.UtcNow,
             Data = JsonSerializer.Serialize(data, WaybillJson.Options),
         });
+    }
 }
 
 /// <summary>Records who changed what, when and why, in the caller's unit of work.</summary>

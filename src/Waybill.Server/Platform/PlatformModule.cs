@@ -34,6 +34,7 @@ public static class PlatformModule
         services.AddHostedService<StartupTasks>();
         services.AddSingleton<IdempotencyRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<IdempotencyRetention>());
+        services.AddBackgroundWork();
         return services;
     }
 
@@ -56,6 +57,25 @@ public static class PlatformModule
         routes.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(routes, "/docs").AllowAnonymous();
         return routes;
+    }
+}
+
+/// <summary>Durable jobs and event dispatch (decisions 0010, 0011): started after the migrations.</summary>
+internal static class BackgroundWork
+{
+    public static IServiceCollection AddBackgroundWork(this IServiceCollection services)
+    {
+        services.AddSingleton<WorkSignals>();
+        services.AddSingleton<NodeIdentity>();
+        services.AddScoped<CommitNotices>();
+        services.AddOptions<Jobs.JobOptions>().BindConfiguration("Jobs");
+        services.AddOptions<Dispatch.DispatchOptions>().BindConfiguration("Dispatch");
+        services.AddScoped<Jobs.JobScheduler>();
+        services.AddSingleton<Jobs.JobWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<Jobs.JobWorker>());
+        services.AddSingleton<Dispatch.EventDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Dispatch.EventDispatcher>());
+        return services;
     }
 }
 

@@ -7,7 +7,7 @@ namespace Waybill.Server.Platform;
 /// Saves a use case's changes together with its idempotency record (when the request carried a key): one
 /// transaction, so a retried request either sees the whole first result or none of it.
 /// </summary>
-public sealed class RequestCommit(WaybillDb db, IHttpContextAccessor http, IClock clock, SqliteWriteGate sqliteWrites, InsertBatch inserts)
+public sealed class RequestCommit(WaybillDb db, IHttpContextAccessor http, IClock clock, SqliteWriteGate sqliteWrites, InsertBatch inserts, CommitNotices notices)
 {
     /// <param name="insertsOnly">
     /// The unit of work only adds rows: it is written by <see cref="InsertBatch"/> (one batch, one implicit transaction
@@ -25,8 +25,10 @@ public sealed class RequestCommit(WaybillDb db, IHttpContextAccessor http, ICloc
         try
         {
             // Inside InTransactionAsync the gate is already held and the transaction commits there.
-            if (db.IsPostgres || db.Database.CurrentTransaction is not null) await write();
+            var inTransaction = db.Database.CurrentTransaction is not null;
+            if (db.IsPostgres || inTransaction) await write();
             else await sqliteWrites.RunAsync(async () => { await write(); return true; }, cancellationToken);
+            if (!inTransaction) notices.Committed();
         }
         catch (DbUpdateException ex) when (pending is not null && DbErrors.IsUniqueViolation(ex, "idempotency_records"))
         {
@@ -73,8 +75,18 @@ public sealed class RequestCommit(WaybillDb db, IHttpContextAccessor http, ICloc
     private async Task<T> OnceAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var result = await work();
-        await transaction.CommitAsync(cancellationToken);
+        T result;
+        try
+        {
+            result = await work();
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch
+        {
+            notices.RolledBack();
+            throw;
+        }
+        notices.Committed();
         return result;
     }
 }

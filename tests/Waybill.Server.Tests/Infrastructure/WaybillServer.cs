@@ -26,6 +26,9 @@ public abstract class WaybillServer : IAsyncLifetime
     /// <summary>The server's database (a SQLite path or a PostgreSQL connection string), for a second process on it.</summary>
     public string Database { get; private set; } = "";
 
+    /// <summary>Settings and services a test class's host needs beyond the defaults (test job handlers, event consumers).</summary>
+    protected virtual void ConfigureHost(IWebHostBuilder web) { }
+
     public async Task InitializeAsync()
     {
         var database = Database = await CreateDatabaseAsync();
@@ -34,6 +37,7 @@ public abstract class WaybillServer : IAsyncLifetime
             web.UseSetting("database", database);
             web.UseSetting("WAYBILL_BOOTSTRAP_API_KEY", AdminKey);
             web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+            ConfigureHost(web);
         });
         _ = _factory.Server;
     }
@@ -64,7 +68,7 @@ public abstract class WaybillServer : IAsyncLifetime
     }
 }
 
-public sealed class SqliteServer : WaybillServer
+public class SqliteServer : WaybillServer
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("waybill-test-").FullName;
 
@@ -80,7 +84,7 @@ public sealed class SqliteServer : WaybillServer
     }
 }
 
-public sealed class PostgresServer : WaybillServer
+public class PostgresServer : WaybillServer
 {
     private static readonly Lazy<Task<ThrowawayPostgres>> Cluster = new(() => ThrowawayPostgres.StartAsync());
     private static int _databases;

@@ -12,6 +12,7 @@ public static class Policies
     public const string Admin = "admin";
     public const string Reserve = "reserve";
     public const string ReadAvailability = "read-availability";
+    public const string HandleProcessExceptions = "handle-process-exceptions";
 
     public static AuthorizationBuilder AddWaybillPolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(CaptureOrders, p => p.RequireRole(Names(Role.Storefront, Role.Agent, Role.Admin)))
@@ -22,7 +23,9 @@ public static class Policies
         .AddPolicy(Admin, p => p.RequireRole(Names(Role.Admin)))
         // Storefronts hold stock for carts and read what is available; agents may do what storefronts may.
         .AddPolicy(Reserve, p => p.RequireRole(Names(Role.Storefront, Role.Agent, Role.Admin)))
-        .AddPolicy(ReadAvailability, p => p.RequireRole(Names(Role.Viewer, Role.Storefront, Role.Agent, Role.Finance, Role.Admin)));
+        .AddPolicy(ReadAvailability, p => p.RequireRole(Names(Role.Viewer, Role.Storefront, Role.Agent, Role.Finance, Role.Admin)))
+        // Customer service works the exceptions; viewers and finance read them (Read).
+        .AddPolicy(HandleProcessExceptions, p => p.RequireRole(Names(Role.Agent, Role.Admin)));
 
     private static string[] Names(params Role[] roles) => Array.ConvertAll(roles, r => r.ToString());
 }
