@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using Waybill.Server.Tests.Infrastructure;
 using Waybill.Testing;
 
 namespace Waybill.Server.Tests.Platform;
@@ -10,15 +10,8 @@ public class MigrateCommandTests
 {
     private static async Task<(int ExitCode, string Output)> RunWaybill(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(typeof(Program).Assembly.Location);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output + await error);
+        var outcome = await WaybillCommand.RunAsync(args);
+        return (outcome.ExitCode, outcome.Output + outcome.Error);
     }
 
     [Fact]
