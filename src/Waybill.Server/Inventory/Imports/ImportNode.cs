@@ -14,7 +14,11 @@ namespace Waybill.Server.Inventory.Imports;
 /// </summary>
 public sealed class ImportNode(IOptions<InventoryOptions> options, IClock clock)
 {
-    /// <summary>Unique per process (a restarted node is a new one: what its previous run left is abandoned).</summary>
+    /// <summary>
+    /// Unique per process (a restarted node is a new one: what its previous run left is abandoned). Not
+    /// <see cref="Platform.NodeIdentity"/>'s name, which may be configured to survive restarts: a restarted node would then
+    /// keep its lost imports alive.
+    /// </summary>
     public string Id { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}";
 
     public TimeSpan HeartbeatInterval => options.Value.ImportHeartbeatInterval;
