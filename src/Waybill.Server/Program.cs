@@ -5,6 +5,7 @@ using Waybill.Server.Inventory;
 using Waybill.Server.Inventory.Imports;
 using Waybill.Server.Orders;
 using Waybill.Server.Platform;
+using Waybill.Server.Webhooks;
 
 // `waybill migrate` applies the migrations and exits; `waybill import <file> --mode …` applies a stock file and exits;
 // anything else runs the server.
@@ -35,6 +36,7 @@ builder.Services.AddOrders();
 builder.Services.AddInventory(builder.Configuration);
 builder.Services.AddChannels();
 builder.Services.AddProcessExceptions();
+builder.Services.AddWebhooks();
 
 var app = builder.Build();
 
@@ -57,6 +59,7 @@ app.MapOrders();
 app.MapInventory();
 app.MapChannels();
 app.MapProcessExceptions();
+app.MapWebhooks();
 
 await app.RunAsync();
 return 0;

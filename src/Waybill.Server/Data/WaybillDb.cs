@@ -150,6 +150,7 @@ public abstract class WaybillDb(DbContextOptions options) : DbContext(options)
         modelBuilder.ConfigureLocations();
         modelBuilder.ConfigureWork();
         modelBuilder.ConfigureProcessExceptions();
+        modelBuilder.ConfigureWebhooks();
     }
 
     internal static ValueConverter<T, string> Json<T>() => new(
