@@ -1,3 +1,4 @@
+using Waybill.Server.Automation.Flows;
 using Waybill.Server.Automation.ProcessExceptions;
 using Waybill.Server.Channels;
 using Waybill.Server.Data;
@@ -35,6 +36,7 @@ builder.Services.AddOrders();
 builder.Services.AddInventory(builder.Configuration);
 builder.Services.AddChannels();
 builder.Services.AddProcessExceptions();
+builder.Services.AddFlows(builder.Configuration);
 
 var app = builder.Build();
 
@@ -57,6 +59,7 @@ app.MapOrders();
 app.MapInventory();
 app.MapChannels();
 app.MapProcessExceptions();
+app.MapFlows();
 
 await app.RunAsync();
 return 0;

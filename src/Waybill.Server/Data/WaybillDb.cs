@@ -150,6 +150,7 @@ public abstract class WaybillDb(DbContextOptions options) : DbContext(options)
         modelBuilder.ConfigureLocations();
         modelBuilder.ConfigureWork();
         modelBuilder.ConfigureProcessExceptions();
+        modelBuilder.ConfigureFlows();
     }
 
     internal static ValueConverter<T, string> Json<T>() => new(

@@ -37,6 +37,8 @@ public abstract class WaybillServer : IAsyncLifetime
             web.UseSetting("database", database);
             web.UseSetting("WAYBILL_BOOTSTRAP_API_KEY", AdminKey);
             web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+            // The default flows would approve every captured order behind a test's back; flow tests switch them on.
+            web.UseSetting("Flows:Enabled", "false");
             ConfigureHost(web);
         });
         _ = _factory.Server;
