@@ -46,8 +46,15 @@ public abstract class WaybillServer : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_factory is not null) await _factory.DisposeAsync();
+        await DisposeHostOnlyAsync();
         await DropDatabaseAsync();
+    }
+
+    /// <summary>Stops the host and keeps the database (a crash test then starts another host on it).</summary>
+    public async Task DisposeHostOnlyAsync()
+    {
+        if (_factory is not null) await _factory.DisposeAsync();
+        _factory = null;
     }
 
     public IServiceProvider Services => _factory!.Services;
