@@ -222,6 +222,31 @@ public abstract class FlowRunnerTests(WaybillServer server)
     }
 
     [Fact]
+    public async Task A_wait_step_parks_the_run_and_a_job_resumes_it_on_time()
+    {
+        await FlowTestHost.PutFlow(_admin, "cool-off", """
+            name: cool-off
+            trigger: order.created
+            priority: 300
+            condition: "event.data.externalReference.startsWith('WAIT-')"
+            steps:
+              - id: pause
+                action: wait
+                input: { seconds: 2 }
+              - id: recheck
+                action: set_status
+                input: { orderId: "=event.data.id", status: on_hold, reason: Cooling-off check }
+            """, HttpStatusCode.Created);
+        var id = (await FlowTestHost.Capture(_admin, FlowTestHost.Order("WAIT-")))["id"].Str();
+        var waiting = await RunOf(id, "cool-off", "waiting");
+        Assert.NotNull(waiting["waitUntil"]);
+        Assert.Equal("completed", Assert.Single(waiting["steps"]!.AsArray())!["status"].Str());
+        var run = await RunOf(id, "cool-off", "completed");
+        Assert.Equal("on_hold", run["steps"]![1]!["output"]!["status"].Str());
+        Assert.Equal("on_hold", await FlowTestHost.StatusOf(_admin, id));
+    }
+
+    [Fact]
     public async Task A_dry_run_shows_the_evaluated_inputs_and_changes_nothing()
     {
         var orderId = "dry-" + Guid.NewGuid().ToString("N")[..8];
