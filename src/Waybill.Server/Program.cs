@@ -1,3 +1,4 @@
+using Waybill.Server.Automation.Flows;
 using Waybill.Server.Automation.ProcessExceptions;
 using Waybill.Server.Channels;
 using Waybill.Server.Data;
@@ -37,6 +38,7 @@ builder.Services.AddInventory(builder.Configuration);
 builder.Services.AddChannels();
 builder.Services.AddProcessExceptions();
 builder.Services.AddWebhooks();
+builder.Services.AddFlows(builder.Configuration);
 
 var app = builder.Build();
 
@@ -60,6 +62,7 @@ app.MapInventory();
 app.MapChannels();
 app.MapProcessExceptions();
 app.MapWebhooks();
+app.MapFlows();
 
 await app.RunAsync();
 return 0;

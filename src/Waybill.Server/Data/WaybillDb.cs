@@ -151,6 +151,7 @@ public abstract class WaybillDb(DbContextOptions options) : DbContext(options)
         modelBuilder.ConfigureWork();
         modelBuilder.ConfigureProcessExceptions();
         modelBuilder.ConfigureWebhooks();
+        modelBuilder.ConfigureFlows();
     }
 
     internal static ValueConverter<T, string> Json<T>() => new(

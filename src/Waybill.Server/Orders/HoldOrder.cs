@@ -17,8 +17,7 @@ public static class HoldOrder
     public static async Task<Ok<OrderResponse>> Handle(string id, Request request, OrderActions actions, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
-        if (string.IsNullOrWhiteSpace(request.Reason)) errors.Add("reason", "reason is required: say why the order is held.");
-        else if (request.Reason.Length > 500) errors.Add("reason", "reason is at most 500 characters.");
+        if (OrderOperations.HoldReasonProblem(request.Reason) is { } problem) errors.Add("reason", problem);
         errors.ThrowIfAny();
         return TypedResults.Ok(await actions.RunAsync(id, (order, now) => order.Hold(request.Reason!.Trim(), now), cancellationToken));
     }

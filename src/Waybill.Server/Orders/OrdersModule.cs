@@ -9,6 +9,7 @@ public static class OrdersModule
     public static IServiceCollection AddOrders(this IServiceCollection services) => services
         .AddScoped<CustomerDirectory>()
         .AddSingleton<KnownCustomers>()
+        .AddScoped<OrderOperations>()
         .AddScoped<OrderActions>();
 
     public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder routes)

@@ -37,6 +37,8 @@ public abstract class WaybillServer : IAsyncLifetime
             web.UseSetting("database", database);
             web.UseSetting("WAYBILL_BOOTSTRAP_API_KEY", AdminKey);
             web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+            // The default flows would approve every captured order behind a test's back; flow tests switch them on.
+            web.UseSetting("Flows:Enabled", "false");
             ConfigureHost(web);
         });
         _ = _factory.Server;
@@ -44,8 +46,15 @@ public abstract class WaybillServer : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_factory is not null) await _factory.DisposeAsync();
+        await DisposeHostOnlyAsync();
         await DropDatabaseAsync();
+    }
+
+    /// <summary>Stops the host and keeps the database (a crash test then starts another host on it).</summary>
+    public async Task DisposeHostOnlyAsync()
+    {
+        if (_factory is not null) await _factory.DisposeAsync();
+        _factory = null;
     }
 
     public IServiceProvider Services => _factory!.Services;

@@ -142,6 +142,7 @@ public static class WorkTestHost
             web.UseSetting("database", database);
             web.UseSetting("WAYBILL_BOOTSTRAP_API_KEY", WaybillServer.AdminKey);
             web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+            web.UseSetting("Flows:Enabled", "false");
             Configure(web);
             if (services is not null) web.ConfigureServices(services);
         });

@@ -1,0 +1,68 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Waybill.Domain.Automation.Fraud;
+using Waybill.Domain.Common;
+using Waybill.Domain.Orders;
+using Waybill.Server.Data;
+using Waybill.Server.Orders;
+using Waybill.Server.Platform;
+
+namespace Waybill.Server.Automation.Flows.Actions;
+
+/// <summary>
+/// <c>fraud_check</c> <c>{ orderId, maxGrandTotal?, maxOrdersPerEmail?, … }</c>: gathers what the check needs from the
+/// database — the order, and how many orders within the window share its email or a shipping address line — and asks
+/// the registered <see cref="IFraudCheck"/>. Output the assessment (<c>decision</c>, <c>score</c>, <c>summary</c>, <c>reasons</c>).
+/// </summary>
+public sealed class FraudCheckFlowAction(WaybillDb db, IFraudCheck check) : IFlowAction
+{
+    public string Name => "fraud_check";
+
+    public async Task<JsonNode?> RunAsync(FlowActionContext context, JsonObject input, CancellationToken cancellationToken)
+    {
+        var orderId = FlowInput.RequiredText(input, "orderId");
+        FraudThresholds thresholds;
+        try
+        {
+            thresholds = FraudThresholds.FromStepInput(input);
+        }
+        catch (DomainValidationException e)
+        {
+            throw FlowInput.From(e);
+        }
+        var (order, customer) = await OrderStore.LoadAsync(db, orderId, cancellationToken);
+        // The window ends at the order's capture, so a check that runs late (a retry) sees what it would have seen then.
+        var since = order.CreatedAt.AddMinutes(-thresholds.WindowMinutes);
+        var until = order.CreatedAt;
+        var sameEmail = await db.Orders.CountAsync(o => o.CustomerId == order.CustomerId && o.CreatedAt >= since && o.CreatedAt <= until, cancellationToken);
+        var shipping = order.DeliveryGroups.Where(g => g.DeliveryMethod.Type == DeliveryMethodType.Ship).ToList();
+        var shipTos = new List<FraudShipTo>();
+        if (shipping.Count > 0)
+        {
+            // Addresses are stored as JSON: compare the lines of the window's orders here (the window is minutes long).
+            var recentIds = db.Orders.Where(o => o.CreatedAt >= since && o.CreatedAt <= until).Select(o => o.Id);
+            var recent = await db.DeliveryGroups.AsNoTracking().Where(g => recentIds.Contains(g.OrderId))
+                .Select(g => new { g.OrderId, g.ShippingAddress }).ToListAsync(cancellationToken);
+            foreach (var group in shipping)
+            {
+                var line = group.ShippingAddress.Line1;
+                var key = Normalised(line);
+                var count = recent.Where(r => Normalised(r.ShippingAddress.Line1) == key).Select(r => r.OrderId).Distinct().Count();
+                shipTos.Add(new FraudShipTo(group.ShippingAddress.Country, line, Math.Max(count, 1)));
+            }
+        }
+        var fraudInput = new FraudInput
+        {
+            GrandTotal = order.Totals.GrandTotalAmount,
+            Currency = order.CurrencyCode,
+            Email = customer.Email,
+            BillingCountry = order.BillingAddress?.Country,
+            RecentOrdersWithSameEmail = Math.Max(sameEmail, 1),
+            ShipTos = shipTos,
+        };
+        return check.Assess(fraudInput, thresholds).ToJson();
+    }
+
+    private static string Normalised(string? line) =>
+        string.Join(' ', (line ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToUpperInvariant();
+}

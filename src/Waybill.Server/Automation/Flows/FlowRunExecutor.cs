@@ -1,0 +1,259 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Waybill.Domain.Automation;
+using Waybill.Domain.Automation.Flows;
+using Waybill.Domain.Common;
+using Waybill.Server.Automation.ProcessExceptions;
+using Waybill.Server.Data;
+using Waybill.Server.Platform;
+using Waybill.Server.Platform.Dispatch;
+using Waybill.Server.Platform.Jobs;
+
+namespace Waybill.Server.Automation.Flows;
+
+/// <summary>
+/// Runs a flow run's steps from where it stands (docs/decisions/0015-flow-store-and-runner.md). Each step — its
+/// <c>when</c>, its input, the action's changes and the step's record — is one save, so after a crash the run resumes at
+/// the first unrecorded step and no step is done twice (the run's version is the guard between two nodes). Runs of one
+/// subject go one after another in event order. A failed step runs the on-error steps, or raises a <c>flow</c> process
+/// exception whose retry reruns it.
+/// </summary>
+public sealed class FlowRunExecutor(
+    WaybillDb db, FlowCatalog catalog, FlowExpressions expressions, IEnumerable<IFlowAction> actions, FlowStepState state, FlowCommit commit,
+    JobScheduler jobs, ProcessExceptions.ProcessExceptions exceptions, IIdGenerator ids, IClock clock, IServiceProvider services,
+    IOptions<FlowOptions> options, ILogger<FlowRunExecutor> log)
+{
+    public const string JobKind = "flow_run";
+
+    public sealed record Payload(string RunId);
+
+    /// <summary>Runs steps until the run completes, fails, waits, or must let an earlier run of its subject go first.</summary>
+    /// <param name="mayRetryTransient">A transient failure is thrown (the job tries again later); false: it fails the step.</param>
+    /// <returns>The run's status afterwards.</returns>
+    public async Task<string> RunAsync(string runId, bool mayRetryTransient, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            db.ChangeTracker.Clear();
+            var run = await db.FlowRuns.FirstOrDefaultAsync(r => r.Id == runId, cancellationToken)
+                ?? throw new JobGiveUpException($"There is no flow run '{runId}'.");
+            if (run.Status is FlowRunStatuses.Completed or FlowRunStatuses.Failed) return run.Status;
+            var now = clock.UtcNow;
+            if (run.Status == FlowRunStatuses.Waiting && run.WaitUntil > now) return run.Status;
+            if (await EarlierUnfinishedAsync(run, cancellationToken) is { } earlier)
+            {
+                // Try again when the earlier run may be done: soon, or when its wait ends.
+                var due = now + options.Value.OrderWaitInterval;
+                if (earlier.Status == FlowRunStatuses.Waiting && earlier.WaitUntil > due) due = earlier.WaitUntil.Value;
+                jobs.Schedule(JobKind, new Payload(run.Id), due, run.OrderId ?? run.Subject);
+                await commit.SaveAsync(cancellationToken);
+                return run.Status;
+            }
+            var parsed = FlowParser.Parse(run.FlowSource, catalog.KnownActions);
+            if (!parsed.IsValid)
+            {
+                await FailAsync(run.Id, null, null, null, now,
+                    "The flow's text no longer parses: " + string.Join("; ", parsed.Errors.Select(e => e.ToString())), null, cancellationToken);
+                return FlowRunStatuses.Failed;
+            }
+            var definition = parsed.Definition!;
+            if (run.NextStep >= definition.Steps.Count)
+            {
+                Finish(run, FlowRunStatuses.Completed, null, now);
+                await commit.SaveAsync(cancellationToken);
+                return run.Status;
+            }
+
+            var position = run.NextStep;
+            var step = definition.Steps[position];
+            JsonObject? input = null;
+            try
+            {
+                var scope = await ScopeAsync(run, cancellationToken);
+                state.Reset(inOnError: false);
+                var (skipped, resolved, output) = await RunStepAsync(run, step, scope, cancellationToken);
+                input = resolved;
+                Record(run, FlowRunPhases.Steps, position, step, skipped ? "skipped" : "completed", input, output, null, now);
+                run.NextStep = position + 1;
+                run.Status = FlowRunStatuses.Running;
+                run.UpdatedAt = clock.UtcNow;
+                run.Version++;
+                if (state.WaitUntil is { } until && until > clock.UtcNow && run.NextStep < definition.Steps.Count)
+                {
+                    run.Status = FlowRunStatuses.Waiting;
+                    run.WaitUntil = until;
+                    jobs.Schedule(JobKind, new Payload(run.Id), until, run.OrderId ?? run.Subject);
+                }
+                else if (run.NextStep >= definition.Steps.Count) Finish(run, FlowRunStatuses.Completed, null, clock.UtcNow);
+                await commit.SaveAsync(cancellationToken);
+                if (run.Status is FlowRunStatuses.Waiting or FlowRunStatuses.Completed) return run.Status;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Another node recorded this step first: read the run again and go on from where it is.
+                log.LogInformation("Flow run {RunId}: step {Position} was recorded by another run of the job.", run.Id, position);
+            }
+            catch (Exception ex) when (mayRetryTransient && IsTransient(ex))
+            {
+                db.ChangeTracker.Clear();
+                log.LogInformation(ex, "Flow run {RunId}: step {Step} failed for now; the job tries again.", run.Id, step.Id);
+                throw;
+            }
+            catch (Exception ex)
+            {
+                await FailAsync(run.Id, step, position, input, now, MessageOf(ex), ex, cancellationToken);
+                return FlowRunStatuses.Failed;
+            }
+        }
+    }
+
+    public static bool IsTransient(Exception ex) => ex is FlowTransientException || DbErrors.IsDeadlock(ex);
+
+    private static string MessageOf(Exception ex) => ex switch
+    {
+        FlowTransientException t => "It kept failing: " + t.Message,
+        ProblemException p => p.Problem.Detail ?? p.Problem.Title ?? p.Message,
+        _ => ex.Message,
+    };
+
+    /// <summary>Evaluates <c>when</c>, resolves the input and runs the action; the caller records and saves.</summary>
+    private async Task<(bool Skipped, JsonObject? Input, JsonNode? Output)> RunStepAsync(FlowRun run, FlowStep step, FlowScope scope, CancellationToken cancellationToken)
+    {
+        if (step.When is not null && !expressions.EvaluateCondition(step.When, scope)) return (true, null, null);
+        var input = FlowInputs.Resolve(step.Input, scope, expressions);
+        var action = actions.FirstOrDefault(a => a.Name == step.Action)
+            ?? throw new InvalidOperationException($"The action '{step.Action}' is not on this node.");
+        var context = new FlowActionContext(services, ActorOf(run.FlowName), run.FlowName, run.Id, step.Id ?? step.Action, EventOf(run));
+        var output = await action.RunAsync(context, (JsonObject)input.DeepClone(), cancellationToken);
+        return (false, input, output);
+    }
+
+    public static string ActorOf(string flowName) => "flow:" + flowName;
+
+    private static DispatchedEvent EventOf(FlowRun run)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(run.Event);
+        var root = document.RootElement;
+        var data = root.TryGetProperty("data", out var d) ? d.Clone() : default;
+        return new DispatchedEvent(run.EventSequence, run.EventId, run.EventType, run.Subject,
+            root.TryGetProperty("time", out var t) && t.TryGetDateTimeOffset(out var time) ? time : run.CreatedAt, data);
+    }
+
+    /// <summary>What expressions of the run see now: the event and the outputs of the steps recorded so far.</summary>
+    private async Task<FlowScope> ScopeAsync(FlowRun run, CancellationToken cancellationToken)
+    {
+        var scope = new FlowScope(JsonNode.Parse(run.Event)!);
+        var records = await db.FlowRunSteps.AsNoTracking()
+            .Where(s => s.RunId == run.Id && s.Phase == FlowRunPhases.Steps && s.Position < run.NextStep && s.Status != "failed")
+            .ToListAsync(cancellationToken);
+        foreach (var record in records.GroupBy(r => r.Position).OrderBy(g => g.Key).Select(g => g.MaxBy(r => r.Attempt)!))
+        {
+            if (record.StepId is null) continue;
+            if (record.Status == "skipped") scope.RecordSkipped(record.StepId);
+            else scope.RecordOutput(record.StepId, record.Output is null ? null : JsonNode.Parse(record.Output));
+        }
+        return scope;
+    }
+
+    private Task<FlowRun?> EarlierUnfinishedAsync(FlowRun run, CancellationToken cancellationToken) =>
+        db.FlowRuns.AsNoTracking()
+            .Where(r => r.Subject == run.Subject && FlowRunStatuses.Unfinished.Contains(r.Status)
+                        && (r.EventSequence < run.EventSequence || (r.EventSequence == run.EventSequence && r.Position < run.Position)))
+            .OrderBy(r => r.EventSequence).ThenBy(r => r.Position)
+            .FirstOrDefaultAsync(cancellationToken);
+
+    private void Record(FlowRun run, string phase, int position, FlowStep? step, string status, JsonObject? input, JsonNode? output, string? error, DateTimeOffset startedAt) =>
+        db.FlowRunSteps.Add(new FlowRunStep
+        {
+            Id = ids.NewId(),
+            RunId = run.Id,
+            Phase = phase,
+            Position = position,
+            Attempt = run.Attempt,
+            StepId = step?.Id,
+            Action = step?.Action ?? "",
+            Status = status,
+            Input = input?.ToJsonString(),
+            Output = output?.ToJsonString(),
+            Error = error,
+            StartedAt = startedAt,
+            FinishedAt = clock.UtcNow,
+        });
+
+    private void Finish(FlowRun run, string status, string? error, DateTimeOffset now)
+    {
+        run.Status = status;
+        run.Error = error;
+        run.WaitUntil = null;
+        run.UpdatedAt = now;
+        run.FinishedAt = now;
+        run.Version++;
+    }
+
+    /// <summary>
+    /// Records the failed step and fails the run, in one save with what the on-error steps do — or, without on-error
+    /// steps (or when they fail too), with a <c>flow</c> process exception whose retry reruns the failed step.
+    /// </summary>
+    private async Task FailAsync(string runId, FlowStep? step, int? position, JsonObject? input, DateTimeOffset startedAt, string message, Exception? cause,
+        CancellationToken cancellationToken)
+    {
+        if (cause is not null && cause is not (FlowInputException or FlowTransientException or FlowExpressionException or DomainException or ProblemException))
+            log.LogWarning(cause, "Flow run {RunId}: step {Step} failed.", runId, step?.Id);
+        var (run, definition) = await PrepareFailureAsync(runId, step, position, input, startedAt, message, cancellationToken);
+        var onError = definition?.OnError ?? [];
+        var handled = false;
+        if (onError.Count > 0)
+        {
+            try
+            {
+                var scope = (await ScopeAsync(run, cancellationToken)).WithError(message, step?.Id, step?.Action ?? "");
+                for (var i = 0; i < onError.Count; i++)
+                {
+                    state.Reset(inOnError: true);
+                    var started = clock.UtcNow;
+                    var (skipped, resolved, output) = await RunStepAsync(run, onError[i], scope, cancellationToken);
+                    Record(run, FlowRunPhases.OnError, i, onError[i], skipped ? "skipped" : "completed", resolved, output, null, started);
+                    if (onError[i].Id is { } id)
+                    {
+                        if (skipped) scope.RecordSkipped(id);
+                        else scope.RecordOutput(id, output);
+                    }
+                }
+                handled = true;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                message += $" The on-error steps failed too: {MessageOf(ex)}";
+                (run, _) = await PrepareFailureAsync(runId, step, position, input, startedAt, message, cancellationToken);
+            }
+        }
+        if (!handled)
+        {
+            var where = step is null ? "" : $" at step '{step.Id ?? step.Action}' ({step.Action})";
+            var text = $"Flow '{run.FlowName}' failed{where}: {message}";
+            if (text.Length > ProcessException.MessageMaxLength) text = text[..(ProcessException.MessageMaxLength - 1)] + "…";
+            exceptions.Raise(new NewProcessException(run.OrderId, ProcessExceptionCategory.Flow, ProcessExceptionSeverity.High, text,
+                RetryReference: FlowRunRetry.ReferenceOf(run.Id)), ActorOf(run.FlowName));
+        }
+        await commit.SaveAsync(cancellationToken);
+    }
+
+    private async Task<(FlowRun Run, FlowDefinition? Definition)> PrepareFailureAsync(string runId, FlowStep? step, int? position, JsonObject? input,
+        DateTimeOffset startedAt, string message, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        var run = await db.FlowRuns.FirstAsync(r => r.Id == runId, cancellationToken);
+        if (position is { } p) Record(run, FlowRunPhases.Steps, p, step, "failed", input, null, message, startedAt);
+        Finish(run, FlowRunStatuses.Failed, message, clock.UtcNow);
+        return (run, FlowParser.Parse(run.FlowSource, catalog.KnownActions).Definition);
+    }
+}

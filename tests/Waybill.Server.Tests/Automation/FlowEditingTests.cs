@@ -1,0 +1,60 @@
+using System.Net;
+using Waybill.Server.Tests.Infrastructure;
+
+namespace Waybill.Server.Tests.Automation;
+
+/// <summary>A flow changed through the API changes what happens to the next order, without a restart; disabling stops it.</summary>
+public abstract class FlowEditingTests(WaybillServer server)
+{
+    private const string DefaultFlow = "order-created-fraud-check";
+    private readonly HttpClient _admin = server.Client();
+
+    [Fact]
+    public async Task A_flow_put_through_the_api_decides_the_next_order_and_disable_stops_it()
+    {
+        var first = (await FlowTestHost.Capture(_admin, FlowTestHost.Order("E1-")))["id"].Str();
+        await FlowTestHost.Eventually(async () => await FlowTestHost.StatusOf(_admin, first) == "approved", "the default flow approved the first order");
+
+        // The merchant's version of the default: hold every web order for a call.
+        var put = await FlowTestHost.PutFlow(_admin, DefaultFlow, """
+            name: order-created-fraud-check
+            trigger: order.created
+            condition: "event.data.channel == 'web'"
+            steps:
+              - id: hold
+                action: hold
+                input:
+                  orderId: "=event.data.id"
+                  reason: "='Call the customer about ' + event.data.externalReference"
+            """, HttpStatusCode.OK);
+        Assert.Equal("merchant", put["source"].Str());
+        Assert.Equal(2, put["version"]!.GetValue<int>());
+        Assert.Contains("Call the customer", put["text"].Str());
+
+        var second = await FlowTestHost.Capture(_admin, FlowTestHost.Order("E2-"));
+        var secondId = second["id"].Str();
+        await FlowTestHost.Eventually(async () => await FlowTestHost.StatusOf(_admin, secondId) == "on_hold", "the merchant's flow held the second order");
+        var held = await (await _admin.GetAsync($"/api/v1/orders/{secondId}/history")).Expect(HttpStatusCode.OK);
+        Assert.Contains(held["items"]!.AsArray(), h => h!["reason"]?.GetValue<string>() == "Call the customer about " + second["externalReference"].Str());
+
+        var disabled = await (await _admin.PostJson($"/api/v1/flows/{DefaultFlow}/disable", null)).Expect(HttpStatusCode.OK);
+        Assert.False(disabled["enabled"]!.GetValue<bool>());
+        Assert.Equal(3, disabled["version"]!.GetValue<int>());
+        var list = (await (await _admin.GetAsync("/api/v1/flows")).Expect(HttpStatusCode.OK))["items"]!.AsArray();
+        var listed = Assert.Single(list, f => f!["name"].Str() == DefaultFlow)!;
+        Assert.Equal("merchant", listed["source"].Str());
+        Assert.False(listed["enabled"]!.GetValue<bool>());
+
+        var third = (await FlowTestHost.Capture(_admin, FlowTestHost.Order("E3-")))["id"].Str();
+        // A later order's run is how we know the runner has seen the third order's event: nothing ran for it.
+        await (await _admin.PostJson($"/api/v1/flows/{DefaultFlow}/enable", null)).Expect(HttpStatusCode.OK);
+        var fourth = (await FlowTestHost.Capture(_admin, FlowTestHost.Order("E4-")))["id"].Str();
+        await FlowTestHost.Eventually(async () => await FlowTestHost.StatusOf(_admin, fourth) == "on_hold", "the enabled flow held the fourth order");
+        Assert.Equal("created", await FlowTestHost.StatusOf(_admin, third));
+        Assert.Empty(await FlowTestHost.RunsOf(_admin, third));
+    }
+}
+
+public sealed class FlowEditingOnSqlite(FlowSqliteServer server) : FlowEditingTests(server), IClassFixture<FlowSqliteServer>;
+
+public sealed class FlowEditingOnPostgres(FlowPostgresServer server) : FlowEditingTests(server), IClassFixture<FlowPostgresServer>;
