@@ -50,13 +50,14 @@ public static class WebhooksModule
 
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder routes)
     {
-        var subscriptions = routes.MapGroup("/api/v1/webhook-subscriptions").WithTags("Webhooks").WithStandardProblems()
-            .RequireAuthorization(Policies.Admin);
-        subscriptions.MapCreateWebhookSubscription();
-        subscriptions.MapListWebhookSubscriptions();
-        subscriptions.MapGetWebhookSubscription();
-        subscriptions.MapDeleteWebhookSubscription();
-        subscriptions.MapListWebhookDeliveries();
+        // Admins change webhooks; every key that may read sees them (api.md "Auth": viewers read every GET but api keys).
+        // Reads never show a secret.
+        var subscriptions = routes.MapGroup("/api/v1/webhook-subscriptions").WithTags("Webhooks").WithStandardProblems();
+        subscriptions.MapCreateWebhookSubscription().RequireAuthorization(Policies.Admin);
+        subscriptions.MapListWebhookSubscriptions().RequireAuthorization(Policies.Read);
+        subscriptions.MapGetWebhookSubscription().RequireAuthorization(Policies.Read);
+        subscriptions.MapDeleteWebhookSubscription().RequireAuthorization(Policies.Admin);
+        subscriptions.MapListWebhookDeliveries().RequireAuthorization(Policies.Read);
 
         var deliveries = routes.MapGroup("/api/v1/webhook-deliveries").WithTags("Webhooks").WithStandardProblems()
             .RequireAuthorization(Policies.Admin);

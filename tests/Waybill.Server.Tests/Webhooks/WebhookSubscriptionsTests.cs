@@ -106,7 +106,7 @@ public abstract class WebhookSubscriptionsTests(WaybillServer server)
     }
 
     [Fact]
-    public async Task A_secret_of_more_than_64_bytes_is_refused_and_only_admins_may_touch_webhooks()
+    public async Task A_secret_of_more_than_64_bytes_is_refused_and_only_admins_may_change_webhooks()
     {
         var tooLong = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(65));
         await (await _admin.PostJson(Path, new JsonObject { ["url"] = "https://example.com/x", ["events"] = new JsonArray("*"), ["secret"] = tooLong }))
@@ -115,7 +115,12 @@ public abstract class WebhookSubscriptionsTests(WaybillServer server)
 
         var viewer = await server.ClientWithRole("viewer");
         var agent = await server.ClientWithRole("agent");
-        await (await viewer.GetAsync(Path)).ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
+        // Viewers read every GET (api.md "Auth"), never a secret; only admins change webhooks.
+        var mine = await (await _admin.PostJson(Path, Subscription("https://example.com/read", "*"))).Expect(HttpStatusCode.Created);
+        var read = await (await viewer.GetAsync($"{Path}/{mine["id"].Str()}")).Expect(HttpStatusCode.OK);
+        Assert.Null(read["secret"]);
+        await (await viewer.PostJson(Path, Subscription("https://example.com/x", "*"))).ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
+        await (await viewer.DeleteAsync($"{Path}/{mine["id"].Str()}")).ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
         await (await agent.PostJson(Path, Subscription("https://example.com/x", "*"))).ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
         await (await agent.PostJson("/api/v1/webhook-deliveries/x/redeliver", null)).ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
         await (await server.Client(null).GetAsync(Path)).ExpectProblem(HttpStatusCode.Unauthorized, "unauthorized");
