@@ -44,9 +44,13 @@ warmup.Validators.Add(result =>
     }
 });
 
+var flows = new Option<bool>("--flows")
+{
+    Description = "Run the default flows as in production (fraud check, then approve or hold every order) and measure how the automation keeps up: decisions/s, created→decided latency, backlog. Off: capture alone.",
+};
 var capture = new Command("capture", "Order capture throughput of Waybill, next to the raw-SQL limit measured in the same run.")
 {
-    database, clients, duration, warmup, runs, server, results, target, seed,
+    database, clients, duration, warmup, runs, server, results, target, seed, flows,
 };
 capture.SetAction((parseResult, cancellationToken) => CaptureCommand.RunAsync(
     new CaptureOptions(
@@ -58,7 +62,8 @@ capture.SetAction((parseResult, cancellationToken) => CaptureCommand.RunAsync(
         ServerDll: parseResult.GetValue(server),
         ResultsPath: parseResult.GetValue(results),
         Target: parseResult.GetValue(target),
-        Seed: parseResult.GetValue(seed)),
+        Seed: parseResult.GetValue(seed),
+        Flows: parseResult.GetValue(flows)),
     cancellationToken));
 
 var importDatabase = new Option<string>("--database")

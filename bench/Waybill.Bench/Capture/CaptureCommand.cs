@@ -15,6 +15,11 @@ public static class CaptureCommand
 
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long after the load the automation may take to decide every order before the rest count as undecided.</summary>
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(180);
+
+    private static string Ms(double? ms) => ms is { } v ? $"{v:F0} ms" : "-";
+
     public static async Task<int> RunAsync(CaptureOptions options, CancellationToken cancellationToken)
     {
         try
@@ -147,7 +152,9 @@ public static class CaptureCommand
             }
 
             var started = Stopwatch.StartNew();
-            await using var server = await ServerProcess.StartAsync(serverDll, database, work.FullName, ReadyTimeout, cancellationToken);
+            // Capture alone by default; with --flows the default flows run as in production and their lag is measured.
+            var settings = new Dictionary<string, string> { ["Flows__Enabled"] = options.Flows ? "true" : "false" };
+            await using var server = await ServerProcess.StartAsync(serverDll, database, work.FullName, ReadyTimeout, cancellationToken, settings);
             Console.WriteLine($"  Waybill ready in {started.Elapsed.TotalSeconds:F1} s (pid {server.ProcessId}, {server.BaseAddress})");
 
             // A server that dies mid-run stops the load at once instead of counting connection errors for 30 s.
@@ -187,8 +194,18 @@ public static class CaptureCommand
             }
 
             var memory = server.ReadMemory();
+            AutomationResult? automation = null;
+            if (options.Flows)
+            {
+                automation = await AutomationLag.MeasureAsync(server.BaseAddress, server.ApiKey, phase.MeasuredSeconds, DrainLimit, cancellationToken);
+                Console.WriteLine(
+                    $"  automation: {automation.Decided:N0} of {automation.OrdersCreated:N0} orders decided ({automation.Held:N0} held), "
+                    + $"{automation.DecisionsPerSecond:F1} decisions/s against {automation.CapturedPerSecond:F1} captures/s in the window, "
+                    + $"created→decided p50 {Ms(automation.P50Ms)} p99 {Ms(automation.P99Ms)}, backlog at load end {automation.BacklogAtLoadEnd:N0}, "
+                    + (automation.DrainSeconds is { } drain ? $"drained {drain:F1} s after" : $"{automation.UndecidedAfterDrainLimit:N0} undecided after {DrainLimit.TotalSeconds:F0} s"));
+            }
             keepWork = false;
-            return new WaybillResult(phase, memory);
+            return new WaybillResult(phase, memory, automation);
         }
         finally
         {
@@ -255,7 +272,7 @@ public static class CaptureCommand
 }
 
 /// <summary>Waybill's side of one run: the load figures and the server's memory.</summary>
-public sealed record WaybillResult(PhaseResult Phase, ServerMemory Memory);
+public sealed record WaybillResult(PhaseResult Phase, ServerMemory Memory, AutomationResult? Automation = null);
 
 /// <summary>One run: both sides (either may be missing) and Waybill's share of the raw rate.</summary>
 public sealed record RunResult(int Run, WaybillResult? Waybill, string? WaybillError, PhaseResult? Raw, double? WaybillToRaw);

@@ -10,7 +10,8 @@ public sealed record CaptureOptions(
     string? ServerDll,
     string? ResultsPath,
     CaptureTarget Target,
-    int Seed)
+    int Seed,
+    bool Flows = false)
 {
     public const string Sqlite = "sqlite";
     public const string Postgres = "postgres";

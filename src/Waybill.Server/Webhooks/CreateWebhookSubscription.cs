@@ -23,7 +23,7 @@ public static class CreateWebhookSubscription
 
     public static async Task<Created<WebhookSubscriptionResponse>> Handle(
         Request request, WaybillDb db, RequestCommit commit, AuditTrail audit, IIdGenerator ids, IClock clock, IOptions<WebhookOptions> options,
-        HttpContext http, CancellationToken cancellationToken)
+        LiveSubscriptions live, HttpContext http, CancellationToken cancellationToken)
     {
         var secret = request.Secret ?? WebhookSecret.From(RandomNumberGenerator.GetBytes(WebhookSecret.GeneratedBytes));
         var subscription = WebhookSubscription.Create(ids.NewId(), request.Url, request.Events, secret, options.Value.HttpsOnly, clock.UtcNow);
@@ -33,6 +33,7 @@ public static class CreateWebhookSubscription
         var response = WebhookSubscriptionResponse.From(subscription, withSecret: true);
         var location = $"/api/v1/webhook-subscriptions/{subscription.Id}";
         await commit.SaveAsync(201, response, location, cancellationToken);
+        live.Changed();
         return TypedResults.Created(location, response);
     }
 }

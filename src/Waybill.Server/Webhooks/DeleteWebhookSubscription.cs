@@ -20,7 +20,7 @@ public static class DeleteWebhookSubscription
     public const string Reason = "The subscription was deleted.";
 
     public static async Task<NoContent> Handle(
-        string id, WaybillDb db, RequestCommit commit, AuditTrail audit, IClock clock, HttpContext http, CancellationToken cancellationToken)
+        string id, WaybillDb db, RequestCommit commit, AuditTrail audit, IClock clock, LiveSubscriptions live, HttpContext http, CancellationToken cancellationToken)
     {
         await commit.InTransactionAsync(async () =>
         {
@@ -41,6 +41,7 @@ public static class DeleteWebhookSubscription
                     .SetProperty(d => d.Version, d => d.Version + 1), cancellationToken);
             return true;
         }, cancellationToken);
+        live.Changed();
         return TypedResults.NoContent();
     }
 }

@@ -10,7 +10,7 @@ namespace Waybill.Server.Webhooks;
 /// first attempt scheduled as a job — rows only, one transaction, no HTTP — so a slow receiver never holds back the
 /// dispatcher, the flows or another subscriber.
 /// </summary>
-public sealed class WebhookEventConsumer(WaybillDb db, WebhookDeliveries deliveries, RequestCommit commit) : IEventConsumer
+public sealed class WebhookEventConsumer(WaybillDb db, WebhookDeliveries deliveries, RequestCommit commit, LiveSubscriptions live) : IEventConsumer
 {
     public const string ConsumerName = "webhooks";
     public string Name => ConsumerName;
@@ -18,11 +18,8 @@ public sealed class WebhookEventConsumer(WaybillDb db, WebhookDeliveries deliver
     public async Task HandleAsync(DispatchedEvent e, CancellationToken cancellationToken)
     {
         // A subscription receives the events written from its creation on, not the outbox's history.
-        var subscriptions = await db.WebhookSubscriptions.AsNoTracking()
-            .Where(s => s.DeletedAt == null && s.CreatedAt <= e.Time)
-            .OrderBy(s => s.Id)
-            .ToListAsync(cancellationToken);
-        var wanting = subscriptions.Where(s => s.Wants(e.Type)).ToList();
+        var subscriptions = await live.ForEventAsync(db, e.Sequence, cancellationToken);
+        var wanting = subscriptions.Where(s => s.CreatedAt <= e.Time && s.Wants(e.Type)).ToList();
         if (wanting.Count == 0) return;
 
         // At least once: an event handed over again finds its deliveries already made.

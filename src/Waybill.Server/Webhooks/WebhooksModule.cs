@@ -26,6 +26,7 @@ public static class WebhooksModule
             if (bool.TryParse(configuration["WAYBILL_WEBHOOKS_HTTPS_ONLY"], out var httpsOnly)) options.HttpsOnly = httpsOnly;
         });
         services.AddScoped<WebhookDeliveries>();
+        services.AddSingleton<LiveSubscriptions>();
         services.AddScoped<WebhookStreams>();
         services.AddScoped<WebhookSender>();
         services.AddEventConsumer<WebhookEventConsumer>();

@@ -45,13 +45,26 @@ public abstract class FlowEditingTests(WaybillServer server)
         Assert.Equal("merchant", listed["source"].Str());
         Assert.False(listed["enabled"]!.GetValue<bool>());
 
+        // Flows apply as they are when the runner takes the event, so the third order's event must have been taken
+        // before the default is enabled again: a second flow on the same trigger shows when it has been.
+        await FlowTestHost.PutFlow(_admin, "editing-marker", """
+            name: editing-marker
+            trigger: order.created
+            priority: 300
+            steps:
+              - id: mark
+                action: test_count
+                input: { key: "=event.data.id" }
+            """, HttpStatusCode.Created);
         var third = (await FlowTestHost.Capture(_admin, FlowTestHost.Order("E3-")))["id"].Str();
-        // A later order's run is how we know the runner has seen the third order's event: nothing ran for it.
+        await FlowTestHost.Eventually(async () => (await FlowTestHost.RunsOf(_admin, third)).Count == 1, "the runner took the third order's event");
+        await (await _admin.PostJson("/api/v1/flows/editing-marker/disable", null)).Expect(HttpStatusCode.OK);
         await (await _admin.PostJson($"/api/v1/flows/{DefaultFlow}/enable", null)).Expect(HttpStatusCode.OK);
         var fourth = (await FlowTestHost.Capture(_admin, FlowTestHost.Order("E4-")))["id"].Str();
         await FlowTestHost.Eventually(async () => await FlowTestHost.StatusOf(_admin, fourth) == "on_hold", "the enabled flow held the fourth order");
+        // The third order ran only the marker: the disabled default decided nothing for it.
         Assert.Equal("created", await FlowTestHost.StatusOf(_admin, third));
-        Assert.Empty(await FlowTestHost.RunsOf(_admin, third));
+        Assert.Equal(["editing-marker"], (await FlowTestHost.RunsOf(_admin, third)).Select(r => r!["flow"].Str()));
     }
 }
 

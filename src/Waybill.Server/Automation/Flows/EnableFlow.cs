@@ -32,6 +32,7 @@ public static class EnableFlow
             cancellationToken);
         var response = FlowDetail.From(flow with { Enabled = enabled, Version = stored.Version, UpdatedAt = stored.UpdatedAt, UpdatedBy = stored.UpdatedBy });
         await commit.SaveAsync(200, response, null, cancellationToken);
+        catalog.Changed();
         http.Response.Headers.ETag = $"\"{stored.Version}\"";
         return TypedResults.Ok(response);
     }

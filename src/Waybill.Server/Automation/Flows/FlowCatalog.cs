@@ -66,7 +66,7 @@ public sealed class FlowCatalog
         }
     }
 
-    private sealed record Snapshot(long Count, long VersionSum, IReadOnlyList<EffectiveFlow> Flows);
+    private sealed record Snapshot(long Count, long VersionSum, IReadOnlyList<EffectiveFlow> Flows, long CheckedAt);
 
     public IReadOnlySet<string> KnownActions
     {
@@ -100,24 +100,52 @@ public sealed class FlowCatalog
         _snapshot = null;
     }
 
+    /// <summary>
+    /// The flows as of at most <see cref="RunnerFreshness"/> ago, for the runner: checking the version sum for every event
+    /// was a query per event (a million-line import announces a million). A change made on this node is seen at once
+    /// (<see cref="Changed"/>); one made on another node within a second.
+    /// </summary>
+    private async Task<IReadOnlyList<EffectiveFlow>> RecentAsync(WaybillDb db, CancellationToken cancellationToken)
+    {
+        if (_snapshot is { } snapshot && Environment.TickCount64 - snapshot.CheckedAt < (long)RunnerFreshness.TotalMilliseconds) return snapshot.Flows;
+        return await AllAsync(db, cancellationToken);
+    }
+
+    public static readonly TimeSpan RunnerFreshness = TimeSpan.FromSeconds(1);
+
+    /// <summary>A flow was written on this node and committed: the next look-up reads the flows again.</summary>
+    public void Changed()
+    {
+        Interlocked.Increment(ref _generation);
+        _snapshot = null;
+    }
+
+    // Moves on every local change, so a read that was under way during one does not keep what it read.
+    private long _generation;
+
     /// <summary>Every flow as it applies now, by name.</summary>
     public async Task<IReadOnlyList<EffectiveFlow>> AllAsync(WaybillDb db, CancellationToken cancellationToken)
     {
         EnsureLoaded();
+        var generation = Interlocked.Read(ref _generation);
         // Rows are never deleted and every change raises a version: the sum moves on every change.
         var sum = await db.Flows.SumAsync(f => (long)f.Version, cancellationToken);
         const long count = 0;
         var snapshot = _snapshot;
-        if (snapshot is not null && snapshot.Count == count && snapshot.VersionSum == sum) return snapshot.Flows;
+        if (snapshot is not null && snapshot.Count == count && snapshot.VersionSum == sum)
+        {
+            if (Interlocked.Read(ref _generation) == generation) _snapshot = snapshot with { CheckedAt = Environment.TickCount64 };
+            return snapshot.Flows;
+        }
         var rows = await db.Flows.AsNoTracking().ToListAsync(cancellationToken);
         var flows = Build(rows);
-        _snapshot = new Snapshot(count, sum, flows);
+        if (Interlocked.Read(ref _generation) == generation) _snapshot = new Snapshot(count, sum, flows, Environment.TickCount64);
         return flows;
     }
 
     /// <summary>The enabled flows an event type triggers, in the order they run: ascending priority, then name.</summary>
     public async Task<IReadOnlyList<EffectiveFlow>> TriggeredByAsync(WaybillDb db, string eventType, CancellationToken cancellationToken) =>
-        [.. (await AllAsync(db, cancellationToken))
+        [.. (await RecentAsync(db, cancellationToken))
             .Where(f => f.Enabled && f.Definition is not null && f.Definition.Matches(eventType))
             .OrderBy(f => f.Priority).ThenBy(f => f.Name, StringComparer.Ordinal)];
 

@@ -48,6 +48,7 @@ public static class PutFlow
             stored.Trigger, stored.Version, stored.UpdatedAt, stored.UpdatedBy));
         var location = $"/api/v1/flows/{Uri.EscapeDataString(name)}";
         await commit.SaveAsync(existing is null ? 201 : 200, response, location, cancellationToken);
+        catalog.Changed();
         http.Response.Headers.ETag = $"\"{stored.Version}\"";
         return existing is null ? TypedResults.Created(location, response) : TypedResults.Ok(response);
     }

@@ -80,6 +80,11 @@ public sealed class EventDispatcher(
                 .Take(_options.BatchSize).AsNoTracking().ToListAsync(cancellationToken);
         }
 
+        // The cursor moves once a batch, not once an event: an event costs its consumer's work and nothing more (a
+        // million-line import announces a million). At least once either way: after a crash the events since the last
+        // move are handed over again, and consumers find what they already did (decision 0011).
+        long? handled = null;
+        var failed = false;
         foreach (var row in batch)
         {
             var e = DispatchedEvent.From(row);
@@ -93,13 +98,18 @@ public sealed class EventDispatcher(
             {
                 log.LogWarning(ex, "Consumer {Consumer} failed on event {EventId} ({Type}, #{Sequence}); it gets the event again after a backoff.",
                     consumer, e.Id, e.Type, e.Sequence);
-                return (false, true);
+                failed = true;
+                break;
             }
-            var db = scope.ServiceProvider.GetRequiredService<WaybillDb>();
-            // The lease went to another node (this one stalled past it): stop; that node goes on from the cursor.
-            if (!await AdvanceAsync(db, consumer, e.Sequence, cancellationToken)) return (false, false);
+            handled = e.Sequence;
         }
-        return (batch.Count == _options.BatchSize, false);
+        if (handled is { } last)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            // The lease went to another node (this one stalled past it): stop; that node goes on from the cursor.
+            if (!await AdvanceAsync(scope.ServiceProvider.GetRequiredService<WaybillDb>(), consumer, last, cancellationToken)) return (false, false);
+        }
+        return (!failed && batch.Count == _options.BatchSize, failed);
     }
 
     /// <summary>The consumer's cursor, once this node holds its lease; null while another node holds it.</summary>

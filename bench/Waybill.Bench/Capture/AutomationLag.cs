@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Waybill.Bench.Capture;
+
+/// <summary>
+/// How the automation kept up with capture (issue 4's benchmark): with the default flows on, every captured order is
+/// fraud-checked and then approved or held by flow 1. After the load, the event feed is read to its end (and on until
+/// every order has its decision, or the drain limit passes), and each order's <c>order.created</c> is paired with its
+/// <c>order.approved</c> or <c>order.held</c>. All times are the server's event times (one clock).
+/// </summary>
+public static class AutomationLag
+{
+    private const int Page = 500;
+
+    public static async Task<AutomationResult> MeasureAsync(
+        Uri baseAddress, string apiKey, double measuredSeconds, TimeSpan drainLimit, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        var created = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var decided = new Dictionary<string, (DateTimeOffset At, bool Held)>(StringComparer.Ordinal);
+        string? cursor = null;
+        var loadEnded = Stopwatch.StartNew();
+        while (true)
+        {
+            cursor = await ReadAvailableAsync(http, cursor, created, decided, cancellationToken);
+            if (created.Count > 0 && created.Keys.All(decided.ContainsKey)) break;
+            if (loadEnded.Elapsed > drainLimit) break;
+            await Task.Delay(250, cancellationToken);
+        }
+
+        var end = created.Values.Max();
+        var start = end - TimeSpan.FromSeconds(measuredSeconds);
+        var inWindow = created.Where(c => c.Value >= start).ToList();
+        var latencies = inWindow.Where(c => decided.ContainsKey(c.Key)).Select(c => (decided[c.Key].At - c.Value).TotalMilliseconds).Order().ToList();
+        var decidedInWindow = decided.Values.Count(d => d.At >= start && d.At <= end);
+        var backlogAtEnd = created.Count - decided.Values.Count(d => d.At <= end);
+        var undecided = created.Keys.Count(id => !decided.ContainsKey(id));
+        return new AutomationResult(
+            OrdersCreated: created.Count,
+            Decided: decided.Count,
+            Held: decided.Values.Count(d => d.Held),
+            DecisionsPerSecond: decidedInWindow / measuredSeconds,
+            CapturedPerSecond: inWindow.Count / measuredSeconds,
+            P50Ms: Percentile(latencies, 0.50),
+            P99Ms: Percentile(latencies, 0.99),
+            MaxMs: latencies.Count == 0 ? null : latencies[^1],
+            BacklogAtLoadEnd: backlogAtEnd,
+            DrainSeconds: undecided == 0 && decided.Count > 0 ? Math.Max(0, (decided.Values.Max(d => d.At) - end).TotalSeconds) : null,
+            UndecidedAfterDrainLimit: undecided);
+    }
+
+    /// <summary>Reads every page the feed has now, from <paramref name="cursor"/>; returns where to go on from.</summary>
+    private static async Task<string?> ReadAvailableAsync(
+        HttpClient http, string? cursor, Dictionary<string, DateTimeOffset> created, Dictionary<string, (DateTimeOffset, bool)> decided, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var path = $"/api/v1/events?types=order.created,order.approved,order.held&limit={Page}" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}");
+            using var response = await http.GetAsync(path, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            using var page = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(cancellationToken));
+            var items = page.RootElement.GetProperty("items");
+            foreach (var e in items.EnumerateArray())
+            {
+                var subject = e.GetProperty("subject").GetString()!;
+                var time = e.GetProperty("time").GetDateTimeOffset();
+                switch (e.GetProperty("type").GetString())
+                {
+                    case "order.created": created.TryAdd(subject, time); break;
+                    case "order.approved": decided.TryAdd(subject, (time, false)); break;
+                    case "order.held": decided.TryAdd(subject, (time, true)); break;
+                }
+            }
+            if (page.RootElement.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String) cursor = next.GetString();
+            if (items.GetArrayLength() < Page) return cursor;
+        }
+    }
+
+    private static double? Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? null : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+}
+
+/// <summary>Automation's figures for one run (see <see cref="AutomationLag"/>).</summary>
+public sealed record AutomationResult(
+    int OrdersCreated,
+    int Decided,
+    int Held,
+    double DecisionsPerSecond,
+    double CapturedPerSecond,
+    double? P50Ms,
+    double? P99Ms,
+    double? MaxMs,
+    int BacklogAtLoadEnd,
+    double? DrainSeconds,
+    int UndecidedAfterDrainLimit);
