@@ -16,8 +16,20 @@ public sealed class DeliveryGroup
         Reference = reference;
         DeliveryMethod = deliveryMethod;
         ShippingAddress = shippingAddress;
+        ShipToKey = ShipToKeyOf(shippingAddress);
         Position = position;
     }
+
+    /// <summary>
+    /// The shipping address's first line, compared the way a person would (case and spacing aside): how orders to one
+    /// address are found (the fraud check's "orders to one address in a short window") without reading every address.
+    /// </summary>
+    public string? ShipToKey { get; private set; }
+
+    public static string? ShipToKeyOf(Address address) =>
+        string.IsNullOrWhiteSpace(address.Line1)
+            ? null
+            : string.Join(' ', address.Line1.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToUpperInvariant();
 
     public string Id { get; private set; } = "";
     public string OrderId { get; private set; } = "";

@@ -78,6 +78,8 @@ public abstract class WaybillDb(DbContextOptions options) : DbContext(options)
         modelBuilder.Entity<DeliveryGroup>(g =>
         {
             g.HasKey(x => x.Id);
+            g.Property(x => x.ShipToKey).HasMaxLength(500);
+            g.HasIndex(x => x.ShipToKey);
             g.OwnsOne(x => x.DeliveryMethod, m =>
             {
                 m.Property(x => x.Code).HasColumnName("delivery_method_code");

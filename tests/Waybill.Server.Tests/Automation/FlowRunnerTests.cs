@@ -72,6 +72,28 @@ public abstract class FlowRunnerTests(WaybillServer server)
     }
 
     [Fact]
+    public async Task The_sixth_order_to_one_address_within_the_window_is_held_whatever_the_case_and_spacing_of_its_line()
+    {
+        // Six customers (six emails), one address written six ways: the fraud check counts the orders to it by its
+        // normalised line, so the first five pass and the sixth (more than five in ten minutes) is held.
+        var street = $"{Random.Shared.Next(1, 99999)} Velocity {Guid.NewGuid().ToString("N")[..8]} Road";
+        var ids = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var order = FlowTestHost.Order("ADDR-");
+            order["deliveryGroups"]![0]!["shippingAddress"]!["line1"] = i % 2 == 0 ? street.ToUpperInvariant() : "  " + street.Replace(" ", "  ", StringComparison.Ordinal);
+            ids.Add((await FlowTestHost.Capture(_admin, order))["id"].Str());
+        }
+
+        foreach (var id in ids[..5])
+            await FlowTestHost.Eventually(async () => await FlowTestHost.StatusOf(_admin, id) == "approved", $"order {id} is approved");
+        await FlowTestHost.Eventually(async () => await FlowTestHost.StatusOf(_admin, ids[5]) == "on_hold", "the sixth order is held");
+        var run = await RunOf(ids[5], DefaultFlow, "completed");
+        var reasons = run["steps"]![0]!["output"]!["reasons"]!.ToJsonString();
+        Assert.Contains("6", reasons, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bad_flow_files_are_400_invalid_flow_with_their_lines_and_nothing_is_stored()
     {
         var notYaml = await FlowTestHost.PutFlow(_admin, "broken", "name: broken\ntrigger: order.created\nsteps: [\n  - id: a\n", HttpStatusCode.BadRequest);

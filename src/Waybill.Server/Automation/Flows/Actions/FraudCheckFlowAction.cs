@@ -39,16 +39,15 @@ public sealed class FraudCheckFlowAction(WaybillDb db, IFraudCheck check) : IFlo
         var shipTos = new List<FraudShipTo>();
         if (shipping.Count > 0)
         {
-            // Addresses are stored as JSON: compare the lines of the window's orders here (the window is minutes long).
-            var recentIds = db.Orders.Where(o => o.CreatedAt >= since && o.CreatedAt <= until).Select(o => o.Id);
-            var recent = await db.DeliveryGroups.AsNoTracking().Where(g => recentIds.Contains(g.OrderId))
-                .Select(g => new { g.OrderId, g.ShippingAddress }).ToListAsync(cancellationToken);
+            // Each group's first line is kept normalised and indexed (ShipToKey): the orders to it in the window are counted
+            // by the database, however many orders the window holds.
+            var window = db.Orders.Where(o => o.CreatedAt >= since && o.CreatedAt <= until);
             foreach (var group in shipping)
             {
-                var line = group.ShippingAddress.Line1;
-                var key = Normalised(line);
-                var count = recent.Where(r => Normalised(r.ShippingAddress.Line1) == key).Select(r => r.OrderId).Distinct().Count();
-                shipTos.Add(new FraudShipTo(group.ShippingAddress.Country, line, Math.Max(count, 1)));
+                var key = group.ShipToKey;
+                var count = key is null ? 1 : await db.DeliveryGroups.Where(g => g.ShipToKey == key)
+                    .Join(window, g => g.OrderId, o => o.Id, (g, o) => o.Id).Distinct().CountAsync(cancellationToken);
+                shipTos.Add(new FraudShipTo(group.ShippingAddress.Country, group.ShippingAddress.Line1, Math.Max(count, 1)));
             }
         }
         var fraudInput = new FraudInput
@@ -62,7 +61,4 @@ public sealed class FraudCheckFlowAction(WaybillDb db, IFraudCheck check) : IFlo
         };
         return check.Assess(fraudInput, thresholds).ToJson();
     }
-
-    private static string Normalised(string? line) =>
-        string.Join(' ', (line ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToUpperInvariant();
 }

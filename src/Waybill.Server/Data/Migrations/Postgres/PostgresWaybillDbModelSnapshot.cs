@@ -491,6 +491,11 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("reference");
 
+                    b.Property<string>("ShipToKey")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("ship_to_key");
+
                     b.Property<string>("ShippingAddress")
                         .IsRequired()
                         .HasColumnType("text")
@@ -501,6 +506,9 @@ namespace Waybill.Server.Data.Migrations.Postgres
 
                     b.HasIndex("OrderId")
                         .HasDatabaseName("ix_delivery_groups_order_id");
+
+                    b.HasIndex("ShipToKey")
+                        .HasDatabaseName("ix_delivery_groups_ship_to_key");
 
                     b.ToTable("delivery_groups", (string)null);
                 });

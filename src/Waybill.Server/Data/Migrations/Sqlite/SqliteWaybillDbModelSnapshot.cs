@@ -482,6 +482,11 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("reference");
 
+                    b.Property<string>("ShipToKey")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ship_to_key");
+
                     b.Property<string>("ShippingAddress")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -492,6 +497,9 @@ namespace Waybill.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("OrderId")
                         .HasDatabaseName("ix_delivery_groups_order_id");
+
+                    b.HasIndex("ShipToKey")
+                        .HasDatabaseName("ix_delivery_groups_ship_to_key");
 
                     b.ToTable("delivery_groups", (string)null);
                 });
