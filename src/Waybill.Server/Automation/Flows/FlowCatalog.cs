@@ -155,6 +155,20 @@ public sealed class FlowCatalog
     /// <summary>Parses a stored or submitted text against the actions this node has.</summary>
     public FlowParseResult Parse(string text) => FlowParser.Parse(text, KnownActions);
 
+    /// <summary>
+    /// A run's flow (the text it started with), parsed once per text: parsing compiles every expression, and a run is
+    /// resumed at every step — parsing it each time was most of a run's CPU under load.
+    /// </summary>
+    public FlowParseResult ParseForRun(string text)
+    {
+        if (_parsedForRuns.TryGetValue(text, out var parsed)) return parsed;
+        // Few texts are live at a time (one per flow version); the cap only guards against a pathological churn.
+        if (_parsedForRuns.Count > 1000) _parsedForRuns.Clear();
+        return _parsedForRuns[text] = FlowParser.Parse(text, KnownActions);
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, FlowParseResult> _parsedForRuns = new(StringComparer.Ordinal);
+
     private List<EffectiveFlow> Build(List<StoredFlow> rows)
     {
         var byName = rows.ToDictionary(r => r.Name, StringComparer.Ordinal);

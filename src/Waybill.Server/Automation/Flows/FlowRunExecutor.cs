@@ -50,7 +50,7 @@ public sealed class FlowRunExecutor(
                 await commit.SaveAsync(cancellationToken);
                 return run.Status;
             }
-            var parsed = FlowParser.Parse(run.FlowSource, catalog.KnownActions);
+            var parsed = catalog.ParseForRun(run.FlowSource);
             if (!parsed.IsValid)
             {
                 await FailAsync(run.Id, null, null, null, now,
@@ -254,6 +254,6 @@ public sealed class FlowRunExecutor(
         var run = await db.FlowRuns.FirstAsync(r => r.Id == runId, cancellationToken);
         if (position is { } p) Record(run, FlowRunPhases.Steps, p, step, "failed", input, null, message, startedAt);
         Finish(run, FlowRunStatuses.Failed, message, clock.UtcNow);
-        return (run, FlowParser.Parse(run.FlowSource, catalog.KnownActions).Definition);
+        return (run, catalog.ParseForRun(run.FlowSource).Definition);
     }
 }
