@@ -36,32 +36,17 @@ public static class CaptureCommand
 
     private static async Task<int> CaptureAsync(CaptureOptions options, CancellationToken cancellationToken)
     {
-        var repoRoot = FindRepoRoot();
+        var repoRoot = ServerProcess.FindRepoRoot();
         var startedAt = DateTimeOffset.UtcNow;
 
         // The server is also needed for the raw baseline: `waybill migrate` gives its database Waybill's schema.
         string? serverDll = null;
         if (options.RunsWaybill || options.Database != CaptureOptions.Sqlite)
         {
-            if (options.ServerDll is not null)
+            serverDll = await ServerProcess.ResolveServerDllAsync(options.ServerDll, repoRoot, cancellationToken);
+            if (serverDll is null)
             {
-                serverDll = Path.GetFullPath(options.ServerDll);
-                if (!File.Exists(serverDll))
-                {
-                    Console.Error.WriteLine($"error: --server {serverDll} does not exist.");
-                    return 2;
-                }
-            }
-            else
-            {
-                if (repoRoot is null)
-                {
-                    Console.Error.WriteLine("error: no Waybill.slnx above the current directory; run from the repository or pass --server.");
-                    return 2;
-                }
-
-                serverDll = ServerProcess.DefaultServerDll(repoRoot);
-                await ServerProcess.EnsureBuiltAsync(repoRoot, serverDll, cancellationToken);
+                return 2;
             }
         }
 
@@ -238,22 +223,6 @@ public static class CaptureCommand
         return phase;
     }
 
-    /// <summary>The folder holding Waybill.slnx, looking up from the current directory (then from the bench's own binaries).</summary>
-    private static string? FindRepoRoot()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "Waybill.slnx")))
-                {
-                    return directory.FullName;
-                }
-            }
-        }
-
-        return null;
-    }
 
     private static void TryDelete(DirectoryInfo directory)
     {

@@ -57,6 +57,48 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Completes if the server exits, e.g. crashes mid-run.</summary>
     public Task Exited { get; }
 
+    /// <summary>The folder holding Waybill.slnx, looking up from the current directory (then from the bench's own binaries).</summary>
+    public static string? FindRepoRoot()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "Waybill.slnx")))
+                {
+                    return directory.FullName;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The server every command runs: the one given with <c>--server</c> (never built), or the repository's Release
+    /// build (built if missing). Null, with the reason on stderr, when there is none (the commands exit with 2).
+    /// </summary>
+    public static async Task<string?> ResolveServerDllAsync(string? given, string? repoRoot, CancellationToken cancellationToken)
+    {
+        if (given is not null)
+        {
+            var serverDll = Path.GetFullPath(given);
+            if (File.Exists(serverDll)) return serverDll;
+            Console.Error.WriteLine($"error: --server {serverDll} does not exist.");
+            return null;
+        }
+
+        if (repoRoot is null)
+        {
+            Console.Error.WriteLine("error: no Waybill.slnx above the current directory; run from the repository or pass --server.");
+            return null;
+        }
+
+        var built = DefaultServerDll(repoRoot);
+        await EnsureBuiltAsync(repoRoot, built, cancellationToken);
+        return built;
+    }
+
     /// <summary>The default server dll: the Release build inside the repository.</summary>
     public static string DefaultServerDll(string repoRoot) =>
         Path.Combine(repoRoot, "src", "Waybill.Server", "bin", "Release", "net10.0", "waybill.dll");

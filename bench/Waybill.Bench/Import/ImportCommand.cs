@@ -35,28 +35,11 @@ public static class ImportCommand
 
     private static async Task<int> MeasureAsync(ImportOptions options, CancellationToken cancellationToken)
     {
-        var repoRoot = FindRepoRoot();
+        var repoRoot = ServerProcess.FindRepoRoot();
         var startedAt = DateTimeOffset.UtcNow;
-        string serverDll;
-        if (options.ServerDll is not null)
+        if (await ServerProcess.ResolveServerDllAsync(options.ServerDll, repoRoot, cancellationToken) is not { } serverDll)
         {
-            serverDll = Path.GetFullPath(options.ServerDll);
-            if (!File.Exists(serverDll))
-            {
-                Console.Error.WriteLine($"error: --server {serverDll} does not exist.");
-                return 2;
-            }
-        }
-        else
-        {
-            if (repoRoot is null)
-            {
-                Console.Error.WriteLine("error: no Waybill.slnx above the current directory; run from the repository or pass --server.");
-                return 2;
-            }
-
-            serverDll = ServerProcess.DefaultServerDll(repoRoot);
-            await ServerProcess.EnsureBuiltAsync(repoRoot, serverDll, cancellationToken);
+            return 2;
         }
 
         var fileFolder = Directory.CreateTempSubdirectory("waybill-bench-import-");
@@ -297,21 +280,6 @@ public static class ImportCommand
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private static string? FindRepoRoot()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "Waybill.slnx")))
-                {
-                    return directory.FullName;
-                }
-            }
-        }
-
-        return null;
-    }
 }
 
 /// <summary>One run: records/s from the first byte sent to <c>completed</c>; the upload and the server's own apply time.</summary>

@@ -28,7 +28,7 @@ public static class InventoryRunner
 
     private static async Task<int> MeasureAsync(InventoryOptions options, CancellationToken cancellationToken)
     {
-        var repoRoot = FindRepoRoot();
+        var repoRoot = ServerProcess.FindRepoRoot();
         var startedAt = DateTimeOffset.UtcNow;
         var scenario = options.CreateScenario();
 
@@ -39,26 +39,9 @@ public static class InventoryRunner
         }
 
         // The server is also needed for the raw baseline: `waybill migrate` gives its database Waybill's schema.
-        string serverDll;
-        if (options.ServerDll is not null)
+        if (await ServerProcess.ResolveServerDllAsync(options.ServerDll, repoRoot, cancellationToken) is not { } serverDll)
         {
-            serverDll = Path.GetFullPath(options.ServerDll);
-            if (!File.Exists(serverDll))
-            {
-                Console.Error.WriteLine($"error: --server {serverDll} does not exist.");
-                return 2;
-            }
-        }
-        else
-        {
-            if (repoRoot is null)
-            {
-                Console.Error.WriteLine("error: no Waybill.slnx above the current directory; run from the repository or pass --server.");
-                return 2;
-            }
-
-            serverDll = ServerProcess.DefaultServerDll(repoRoot);
-            await ServerProcess.EnsureBuiltAsync(repoRoot, serverDll, cancellationToken);
+            return 2;
         }
 
         Console.WriteLine($"Server: {serverDll}");
@@ -235,22 +218,6 @@ public static class InventoryRunner
         return new RawInventoryResult(phases[0].Phase, phases[0].Check, phases[1].Phase, phases[1].Check);
     }
 
-    /// <summary>The folder holding Waybill.slnx, looking up from the current directory (then from the bench's own binaries).</summary>
-    private static string? FindRepoRoot()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "Waybill.slnx")))
-                {
-                    return directory.FullName;
-                }
-            }
-        }
-
-        return null;
-    }
 
     private static void TryDelete(DirectoryInfo directory)
     {
