@@ -66,7 +66,7 @@ public sealed class FlowCatalog
         }
     }
 
-    private sealed record Snapshot(long Count, long VersionSum, IReadOnlyList<EffectiveFlow> Flows, long CheckedAt);
+    private sealed record Snapshot(long VersionSum, IReadOnlyList<EffectiveFlow> Flows, long CheckedAt);
 
     public IReadOnlySet<string> KnownActions
     {
@@ -130,16 +130,15 @@ public sealed class FlowCatalog
         var generation = Interlocked.Read(ref _generation);
         // Rows are never deleted and every change raises a version: the sum moves on every change.
         var sum = await db.Flows.SumAsync(f => (long)f.Version, cancellationToken);
-        const long count = 0;
         var snapshot = _snapshot;
-        if (snapshot is not null && snapshot.Count == count && snapshot.VersionSum == sum)
+        if (snapshot is not null && snapshot.VersionSum == sum)
         {
             if (Interlocked.Read(ref _generation) == generation) _snapshot = snapshot with { CheckedAt = Environment.TickCount64 };
             return snapshot.Flows;
         }
         var rows = await db.Flows.AsNoTracking().ToListAsync(cancellationToken);
         var flows = Build(rows);
-        if (Interlocked.Read(ref _generation) == generation) _snapshot = new Snapshot(count, sum, flows, Environment.TickCount64);
+        if (Interlocked.Read(ref _generation) == generation) _snapshot = new Snapshot(sum, flows, Environment.TickCount64);
         return flows;
     }
 
