@@ -22,6 +22,12 @@ public interface IFlowAction
     /// <exception cref="FlowInputException">The input is wrong: the step fails at once, it is not retried.</exception>
     /// <exception cref="FlowTransientException">Worth trying again later: the runner retries with backoff.</exception>
     Task<JsonNode?> RunAsync(FlowActionContext context, JsonObject input, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True for an action that only reads (a check, a look-up): its step's record is committed with the next step that
+    /// changes something, which saves a commit per step. After a crash in between it simply runs again.
+    /// </summary>
+    bool ChangesNothing => false;
 }
 
 /// <summary>What a step runs in: the run's DI scope (its <c>WaybillDb</c> is the run's unit of work), who acts, and why.</summary>

@@ -35,59 +35,80 @@ public sealed class FlowRunExecutor(
     {
         while (true)
         {
-            db.ChangeTracker.Clear();
-            var run = await db.FlowRuns.FirstOrDefaultAsync(r => r.Id == runId, cancellationToken)
-                ?? throw new JobGiveUpException($"There is no flow run '{runId}'.");
-            if (run.Status is FlowRunStatuses.Completed or FlowRunStatuses.Failed) return run.Status;
-            var now = clock.UtcNow;
-            if (run.Status == FlowRunStatuses.Waiting && run.WaitUntil > now) return run.Status;
-            if (await EarlierUnfinishedAsync(run, cancellationToken) is { } earlier)
+            try
             {
-                // Try again when the earlier run may be done: soon, or when its wait ends.
-                var due = now + options.Value.OrderWaitInterval;
-                if (earlier.Status == FlowRunStatuses.Waiting && earlier.WaitUntil > due) due = earlier.WaitUntil.Value;
-                jobs.Schedule(JobKind, new Payload(run.Id), due, run.OrderId ?? run.Subject);
-                await commit.SaveAsync(cancellationToken);
-                return run.Status;
+                return await RunStepsAsync(runId, mayRetryTransient, cancellationToken);
             }
-            var parsed = catalog.ParseForRun(run.FlowSource);
-            if (!parsed.IsValid)
+            catch (DbUpdateConcurrencyException)
             {
-                await FailAsync(run.Id, null, null, null, now,
-                    "The flow's text no longer parses: " + string.Join("; ", parsed.Errors.Select(e => e.ToString())), null, cancellationToken);
-                return FlowRunStatuses.Failed;
+                // Another node recorded a step first: read the run again and go on from where it is.
+                log.LogInformation("Flow run {RunId}: a step was recorded by another run of the job; reading the run again.", runId);
             }
-            var definition = parsed.Definition!;
-            if (run.NextStep >= definition.Steps.Count)
-            {
-                Finish(run, FlowRunStatuses.Completed, null, now);
-                await commit.SaveAsync(cancellationToken);
-                return run.Status;
-            }
+        }
+    }
 
-            var position = run.NextStep;
-            var step = definition.Steps[position];
+    /// <summary>
+    /// One pass over the run from its recorded position. A step that changes something is committed with its record
+    /// before the next step starts; the records of skipped steps and of actions that change nothing wait for that commit
+    /// (or the run's last one): they did nothing a crash could make happen twice, and a run costs a commit, not one a step.
+    /// </summary>
+    private async Task<string> RunStepsAsync(string runId, bool mayRetryTransient, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        var run = await db.FlowRuns.FirstOrDefaultAsync(r => r.Id == runId, cancellationToken)
+            ?? throw new JobGiveUpException($"There is no flow run '{runId}'.");
+        if (run.Status is FlowRunStatuses.Completed or FlowRunStatuses.Failed) return run.Status;
+        var now = clock.UtcNow;
+        if (run.Status == FlowRunStatuses.Waiting && run.WaitUntil > now) return run.Status;
+        if (await EarlierUnfinishedAsync(run, cancellationToken) is { } earlier)
+        {
+            // Try again when the earlier run may be done: soon, or when its wait ends.
+            var due = now + options.Value.OrderWaitInterval;
+            if (earlier.Status == FlowRunStatuses.Waiting && earlier.WaitUntil > due) due = earlier.WaitUntil.Value;
+            jobs.Schedule(JobKind, new Payload(run.Id), due, run.OrderId ?? run.Subject);
+            await commit.SaveAsync(cancellationToken);
+            return run.Status;
+        }
+        var parsed = catalog.ParseForRun(run.FlowSource);
+        if (!parsed.IsValid)
+        {
+            await FailAsync(run.Id, null, null, null, now,
+                "The flow's text no longer parses: " + string.Join("; ", parsed.Errors.Select(e => e.ToString())), null, [], cancellationToken);
+            return FlowRunStatuses.Failed;
+        }
+        var steps = parsed.Definition!.Steps;
+        var scope = await ScopeAsync(run, cancellationToken);
+        var unsaved = new List<FlowRunStep>();
+        var position = run.NextStep;
+        while (true)
+        {
+            if (position >= steps.Count)
+            {
+                await SaveStepsAsync(run, unsaved, position, FlowRunStatuses.Completed, null, cancellationToken);
+                return run.Status;
+            }
+            var step = steps[position];
+            var started = clock.UtcNow;
             JsonObject? input = null;
             try
             {
-                var scope = await ScopeAsync(run, cancellationToken);
                 state.Reset(inOnError: false);
                 var (skipped, resolved, output) = await RunStepAsync(run, step, scope, cancellationToken);
                 input = resolved;
-                Record(run, FlowRunPhases.Steps, position, step, skipped ? "skipped" : "completed", input, output, null, now);
-                run.NextStep = position + 1;
-                run.Status = FlowRunStatuses.Running;
-                run.UpdatedAt = clock.UtcNow;
-                run.Version++;
-                if (state.WaitUntil is { } until && until > clock.UtcNow && run.NextStep < definition.Steps.Count)
+                unsaved.Add(Record(run, FlowRunPhases.Steps, position, step, skipped ? "skipped" : "completed", input, output, null, started));
+                Remember(scope, step, skipped, output);
+                position++;
+                if (skipped || (ChangesNothing(step) && state.WaitUntil is null)) continue;
+                if (state.WaitUntil is { } until && until > clock.UtcNow && position < steps.Count)
                 {
-                    run.Status = FlowRunStatuses.Waiting;
-                    run.WaitUntil = until;
                     jobs.Schedule(JobKind, new Payload(run.Id), until, run.OrderId ?? run.Subject);
+                    await SaveStepsAsync(run, unsaved, position, FlowRunStatuses.Waiting, until, cancellationToken);
+                    return run.Status;
                 }
-                else if (run.NextStep >= definition.Steps.Count) Finish(run, FlowRunStatuses.Completed, null, clock.UtcNow);
-                await commit.SaveAsync(cancellationToken);
-                if (run.Status is FlowRunStatuses.Waiting or FlowRunStatuses.Completed) return run.Status;
+                position = SkipAhead(run, steps, position, scope, unsaved);
+                await SaveStepsAsync(run, unsaved, position, position >= steps.Count ? FlowRunStatuses.Completed : FlowRunStatuses.Running, null,
+                    cancellationToken);
+                if (run.Status == FlowRunStatuses.Completed) return run.Status;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -95,8 +116,7 @@ public sealed class FlowRunExecutor(
             }
             catch (DbUpdateConcurrencyException)
             {
-                // Another node recorded this step first: read the run again and go on from where it is.
-                log.LogInformation("Flow run {RunId}: step {Position} was recorded by another run of the job.", run.Id, position);
+                throw;
             }
             catch (Exception ex) when (mayRetryTransient && IsTransient(ex))
             {
@@ -106,10 +126,68 @@ public sealed class FlowRunExecutor(
             }
             catch (Exception ex)
             {
-                await FailAsync(run.Id, step, position, input, now, MessageOf(ex), ex, cancellationToken);
+                await FailAsync(run.Id, step, position, input, started, MessageOf(ex), ex, unsaved, cancellationToken);
                 return FlowRunStatuses.Failed;
             }
         }
+    }
+
+    private bool ChangesNothing(FlowStep step) => actions.FirstOrDefault(a => a.Name == step.Action) is { ChangesNothing: true };
+
+    private static void Remember(FlowScope scope, FlowStep step, bool skipped, JsonNode? output)
+    {
+        if (step.Id is not { } id) return;
+        if (skipped) scope.RecordSkipped(id);
+        else scope.RecordOutput(id, output);
+    }
+
+    /// <summary>
+    /// The steps right after a committed one whose <c>when</c> is false are recorded as skipped in the same commit (their
+    /// <c>when</c> reads only the event and earlier outputs, which this commit fixes). A <c>when</c> that fails is left
+    /// for the step's own turn, where it fails the step as usual.
+    /// </summary>
+    private int SkipAhead(FlowRun run, IReadOnlyList<FlowStep> steps, int position, FlowScope scope, List<FlowRunStep> unsaved)
+    {
+        while (position < steps.Count && steps[position].When is { } when)
+        {
+            bool holds;
+            try
+            {
+                holds = expressions.EvaluateCondition(when, scope);
+            }
+            catch (FlowExpressionException)
+            {
+                break;
+            }
+            if (holds) break;
+            var now = clock.UtcNow;
+            unsaved.Add(Record(run, FlowRunPhases.Steps, position, steps[position], "skipped", null, null, null, now));
+            Remember(scope, steps[position], skipped: true, null);
+            position++;
+        }
+        return position;
+    }
+
+    /// <summary>Commits the recorded steps with what their actions changed, the run's new position and status.</summary>
+    private async Task SaveStepsAsync(FlowRun run, List<FlowRunStep> unsaved, int position, string status, DateTimeOffset? waitUntil,
+        CancellationToken cancellationToken)
+    {
+        db.FlowRunSteps.AddRange(unsaved);
+        unsaved.Clear();
+        run.NextStep = position;
+        var now = clock.UtcNow;
+        if (status == FlowRunStatuses.Completed) Finish(run, status, null, now);
+        else
+        {
+            run.Status = status;
+            run.WaitUntil = waitUntil;
+            run.UpdatedAt = now;
+            run.Version++;
+        }
+        await commit.SaveAsync(cancellationToken);
+        // What the actions loaded is let go, so the next step reads the order as it is now, not as this one left it.
+        db.ChangeTracker.Clear();
+        db.FlowRuns.Attach(run);
     }
 
     public static bool IsTransient(Exception ex) => ex is FlowTransientException || DbErrors.IsDeadlock(ex);
@@ -145,12 +223,16 @@ public sealed class FlowRunExecutor(
     }
 
     /// <summary>What expressions of the run see now: the event and the outputs of the steps recorded so far.</summary>
-    private async Task<FlowScope> ScopeAsync(FlowRun run, CancellationToken cancellationToken)
+    /// <param name="unsaved">Steps recorded but not yet committed (they count as recorded).</param>
+    private async Task<FlowScope> ScopeAsync(FlowRun run, CancellationToken cancellationToken, IReadOnlyList<FlowRunStep>? unsaved = null)
     {
         var scope = new FlowScope(JsonNode.Parse(run.Event)!);
-        var records = await db.FlowRunSteps.AsNoTracking()
-            .Where(s => s.RunId == run.Id && s.Phase == FlowRunPhases.Steps && s.Position < run.NextStep && s.Status != "failed")
-            .ToListAsync(cancellationToken);
+        var records = run.NextStep == 0
+            ? []
+            : await db.FlowRunSteps.AsNoTracking()
+                .Where(s => s.RunId == run.Id && s.Phase == FlowRunPhases.Steps && s.Position < run.NextStep && s.Status != "failed")
+                .ToListAsync(cancellationToken);
+        if (unsaved is not null) records.AddRange(unsaved.Where(s => s.Phase == FlowRunPhases.Steps && s.Status != "failed"));
         foreach (var record in records.GroupBy(r => r.Position).OrderBy(g => g.Key).Select(g => g.MaxBy(r => r.Attempt)!))
         {
             if (record.StepId is null) continue;
@@ -167,8 +249,9 @@ public sealed class FlowRunExecutor(
             .OrderBy(r => r.EventSequence).ThenBy(r => r.Position)
             .FirstOrDefaultAsync(cancellationToken);
 
-    private void Record(FlowRun run, string phase, int position, FlowStep? step, string status, JsonObject? input, JsonNode? output, string? error, DateTimeOffset startedAt) =>
-        db.FlowRunSteps.Add(new FlowRunStep
+    private FlowRunStep Record(FlowRun run, string phase, int position, FlowStep? step, string status, JsonObject? input, JsonNode? output, string? error,
+        DateTimeOffset startedAt) =>
+        new()
         {
             Id = ids.NewId(),
             RunId = run.Id,
@@ -183,7 +266,7 @@ public sealed class FlowRunExecutor(
             Error = error,
             StartedAt = startedAt,
             FinishedAt = clock.UtcNow,
-        });
+        };
 
     private void Finish(FlowRun run, string status, string? error, DateTimeOffset now)
     {
@@ -200,29 +283,25 @@ public sealed class FlowRunExecutor(
     /// steps (or when they fail too), with a <c>flow</c> process exception whose retry reruns the failed step.
     /// </summary>
     private async Task FailAsync(string runId, FlowStep? step, int? position, JsonObject? input, DateTimeOffset startedAt, string message, Exception? cause,
-        CancellationToken cancellationToken)
+        IReadOnlyList<FlowRunStep> unsaved, CancellationToken cancellationToken)
     {
         if (cause is not null && cause is not (FlowInputException or FlowTransientException or FlowExpressionException or DomainException or ProblemException))
             log.LogWarning(cause, "Flow run {RunId}: step {Step} failed.", runId, step?.Id);
-        var (run, definition) = await PrepareFailureAsync(runId, step, position, input, startedAt, message, cancellationToken);
+        var (run, definition) = await PrepareFailureAsync(runId, step, position, input, startedAt, message, unsaved, cancellationToken);
         var onError = definition?.OnError ?? [];
         var handled = false;
         if (onError.Count > 0)
         {
             try
             {
-                var scope = (await ScopeAsync(run, cancellationToken)).WithError(message, step?.Id, step?.Action ?? "");
+                var scope = (await ScopeAsync(run, cancellationToken, unsaved)).WithError(message, step?.Id, step?.Action ?? "");
                 for (var i = 0; i < onError.Count; i++)
                 {
                     state.Reset(inOnError: true);
                     var started = clock.UtcNow;
                     var (skipped, resolved, output) = await RunStepAsync(run, onError[i], scope, cancellationToken);
-                    Record(run, FlowRunPhases.OnError, i, onError[i], skipped ? "skipped" : "completed", resolved, output, null, started);
-                    if (onError[i].Id is { } id)
-                    {
-                        if (skipped) scope.RecordSkipped(id);
-                        else scope.RecordOutput(id, output);
-                    }
+                    db.FlowRunSteps.Add(Record(run, FlowRunPhases.OnError, i, onError[i], skipped ? "skipped" : "completed", resolved, output, null, started));
+                    Remember(scope, onError[i], skipped, output);
                 }
                 handled = true;
             }
@@ -233,7 +312,7 @@ public sealed class FlowRunExecutor(
             catch (Exception ex)
             {
                 message += $" The on-error steps failed too: {MessageOf(ex)}";
-                (run, _) = await PrepareFailureAsync(runId, step, position, input, startedAt, message, cancellationToken);
+                (run, _) = await PrepareFailureAsync(runId, step, position, input, startedAt, message, unsaved, cancellationToken);
             }
         }
         if (!handled)
@@ -248,11 +327,17 @@ public sealed class FlowRunExecutor(
     }
 
     private async Task<(FlowRun Run, FlowDefinition? Definition)> PrepareFailureAsync(string runId, FlowStep? step, int? position, JsonObject? input,
-        DateTimeOffset startedAt, string message, CancellationToken cancellationToken)
+        DateTimeOffset startedAt, string message, IReadOnlyList<FlowRunStep> unsaved, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
         var run = await db.FlowRuns.FirstAsync(r => r.Id == runId, cancellationToken);
-        if (position is { } p) Record(run, FlowRunPhases.Steps, p, step, "failed", input, null, message, startedAt);
+        // The steps before it that changed nothing (recorded, not yet committed) are kept: a retry goes on after them.
+        foreach (var done in unsaved)
+        {
+            db.FlowRunSteps.Add(done);
+            run.NextStep = Math.Max(run.NextStep, done.Position + 1);
+        }
+        if (position is { } p) db.FlowRunSteps.Add(Record(run, FlowRunPhases.Steps, p, step, "failed", input, null, message, startedAt));
         Finish(run, FlowRunStatuses.Failed, message, clock.UtcNow);
         return (run, catalog.ParseForRun(run.FlowSource).Definition);
     }

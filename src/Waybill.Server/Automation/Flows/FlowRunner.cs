@@ -20,26 +20,61 @@ namespace Waybill.Server.Automation.Flows;
 /// </summary>
 public sealed class FlowRunner(
     WaybillDb db, FlowCatalog catalog, FlowExpressions expressions, JobScheduler jobs, ProcessExceptions.ProcessExceptions exceptions,
-    FlowCommit commit, IIdGenerator ids, IClock clock, ILogger<FlowRunner> log) : IEventConsumer
+    FlowCommit commit, IIdGenerator ids, IClock clock, ILogger<FlowRunner> log) : IBatchEventConsumer
 {
     public const string ConsumerName = "flows";
 
     public string Name => ConsumerName;
 
-    public async Task HandleAsync(DispatchedEvent e, CancellationToken cancellationToken)
+    public Task HandleAsync(DispatchedEvent e, CancellationToken cancellationToken) => HandleBatchAsync([e], cancellationToken);
+
+    /// <summary>The runs of a dispatcher batch: one look for runs made before (a batch handed over again), one commit.</summary>
+    public async Task HandleBatchAsync(IReadOnlyList<DispatchedEvent> events, CancellationToken cancellationToken)
     {
-        var flows = await catalog.TriggeredByAsync(db, e.Type, cancellationToken);
-        if (flows.Count == 0) return;
-        var existing = await db.FlowRuns.AsNoTracking().Where(r => r.EventId == e.Id).Select(r => r.FlowName).ToListAsync(cancellationToken);
-        var eventJson = JsonSerializer.SerializeToNode(e.ToCloudEvent(), WaybillJson.Options)!;
-        var eventText = eventJson.ToJsonString();
+        var triggering = new List<(DispatchedEvent Event, IReadOnlyList<EffectiveFlow> Flows)>();
+        foreach (var e in events)
+        {
+            var flows = await catalog.TriggeredByAsync(db, e.Type, cancellationToken);
+            if (flows.Count > 0) triggering.Add((e, flows));
+        }
+        if (triggering.Count == 0) return;
+        var eventIds = triggering.Select(t => t.Event.Id).ToList();
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = (await db.FlowRuns.AsNoTracking().Where(r => eventIds.Contains(r.EventId)).Select(r => new { r.EventId, r.FlowName })
+                    .ToListAsync(cancellationToken))
+                .Select(r => (r.EventId, r.FlowName)).ToHashSet();
+            var added = 0;
+            foreach (var (e, flows) in triggering) added += AddRuns(e, flows, existing);
+            if (added == 0) return;
+            try
+            {
+                await commit.SaveAsync(cancellationToken);
+                return;
+            }
+            catch (DbUpdateException ex) when (attempt == 1 && DbErrors.IsUniqueViolation(ex, "flow_runs"))
+            {
+                // Another node took some of these events in the meantime (a lost lease): its runs stand; look again and
+                // add only what is still missing.
+                log.LogInformation("Events {First}–{Last}: some of their flow runs were created by another node.", events[0].Id, events[^1].Id);
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private int AddRuns(DispatchedEvent e, IReadOnlyList<EffectiveFlow> flows, HashSet<(string EventId, string FlowName)> existing)
+    {
+        JsonNode? eventJson = null;
+        string? eventText = null;
         var orderId = OrderIdOf(e);
         var now = clock.UtcNow;
         var added = 0;
         for (var position = 0; position < flows.Count; position++)
         {
             var flow = flows[position];
-            if (existing.Contains(flow.Name)) continue;
+            if (existing.Contains((e.Id, flow.Name))) continue;
+            eventJson ??= JsonSerializer.SerializeToNode(e.ToCloudEvent(), WaybillJson.Options)!;
+            eventText ??= eventJson.ToJsonString();
             string? conditionError = null;
             var matched = true;
             if (flow.Definition!.Condition is { } condition)
@@ -86,17 +121,7 @@ public sealed class FlowRunner(
             exceptions.Raise(new NewProcessException(orderId, ProcessExceptionCategory.Flow, ProcessExceptionSeverity.High, message),
                 FlowRunExecutor.ActorOf(flow.Name));
         }
-        if (added == 0) return;
-        try
-        {
-            await commit.SaveAsync(cancellationToken);
-        }
-        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex, "flow_runs"))
-        {
-            // Another node took the same event in the meantime (a lost lease): its runs stand.
-            log.LogInformation("Event {EventId}: its flow runs were created by another node.", e.Id);
-            db.ChangeTracker.Clear();
-        }
+        return added;
     }
 
     /// <summary>The order an event belongs to: its subject for order events, else the data's <c>orderId</c>.</summary>

@@ -83,8 +83,27 @@ public sealed class EventDispatcher(
         // The cursor moves once a batch, not once an event: an event costs its consumer's work and nothing more (a
         // million-line import announces a million). At least once either way: after a crash the events since the last
         // move are handed over again, and consumers find what they already did (decision 0011).
+        var full = batch.Count == _options.BatchSize;
         long? handled = null;
         var failed = false;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            if (scope.ServiceProvider.GetServices<IEventConsumer>().First(c => c.Name == consumer) is IBatchEventConsumer batchConsumer && batch.Count > 0)
+            {
+                try
+                {
+                    await batchConsumer.HandleBatchAsync(batch.Select(DispatchedEvent.From).ToList(), cancellationToken);
+                    handled = batch[^1].Sequence;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    log.LogWarning(ex, "Consumer {Consumer} failed on the events #{First}–#{Last}; it gets them again after a backoff.",
+                        consumer, batch[0].Sequence, batch[^1].Sequence);
+                    failed = true;
+                }
+                batch = [];
+            }
+        }
         foreach (var row in batch)
         {
             var e = DispatchedEvent.From(row);
@@ -109,7 +128,7 @@ public sealed class EventDispatcher(
             // The lease went to another node (this one stalled past it): stop; that node goes on from the cursor.
             if (!await AdvanceAsync(scope.ServiceProvider.GetRequiredService<WaybillDb>(), consumer, last, cancellationToken)) return (false, false);
         }
-        return (!failed && batch.Count == _options.BatchSize, failed);
+        return (!failed && full, failed);
     }
 
     /// <summary>The consumer's cursor, once this node holds its lease; null while another node holds it.</summary>

@@ -20,6 +20,15 @@ public interface IEventConsumer
     Task HandleAsync(DispatchedEvent e, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// A consumer that takes a dispatcher batch at once (one query and one commit for many events rather than each). Throwing
+/// means none of the batch was handled: it comes again after a backoff, so the consumer must recognise what it already did.
+/// </summary>
+public interface IBatchEventConsumer : IEventConsumer
+{
+    Task HandleBatchAsync(IReadOnlyList<DispatchedEvent> events, CancellationToken cancellationToken);
+}
+
 /// <summary>One outbox event as a consumer receives it: the CloudEvent's fields, and its place in the outbox.</summary>
 public sealed record DispatchedEvent(long Sequence, string Id, string Type, string Subject, DateTimeOffset Time, JsonElement Data)
 {

@@ -7,8 +7,8 @@ public sealed class JobOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
     /// <summary>How long a claim holds: a job whose node has not finished it by then is claimable again.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(5);
-    /// <summary>The most jobs one node claims (and runs side by side) at a time.</summary>
-    public int BatchSize { get; set; } = 8;
+    /// <summary>The most jobs one node runs side by side; a slot is filled again as soon as its job ends.</summary>
+    public int BatchSize { get; set; } = 16;
     public int MaxAttempts { get; set; } = 10;
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(10);

@@ -20,29 +20,42 @@ public sealed class JobWorker(
         if (!_options.Enabled) return;
         // Let the host finish starting (migrations run in a hosted service before this one is started, but be polite).
         await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
+        // Up to BatchSize jobs run side by side; a free slot is filled as soon as a job ends, so one slow job (a webhook
+        // receiver that hangs until its timeout) never holds back the jobs claimed with it.
+        var running = new List<Task>();
+        var ended = new WorkSignal();
+        try
         {
-            var woken = signals.Jobs.Next;
-            int claimed;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                claimed = await RunDueJobsAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                log.LogWarning(ex, "Claiming jobs failed; trying again after the poll interval.");
-                claimed = 0;
-            }
-            // A full batch means more may be due: claim again at once.
-            if (claimed < _options.BatchSize)
-            {
+                var woken = signals.Jobs.Next;
+                var slotFreed = ended.Next;
+                running.RemoveAll(t => t.IsCompleted);
+                var free = _options.BatchSize - running.Count;
+                var claimed = 0;
+                if (free > 0)
+                {
+                    try
+                    {
+                        var jobs = await ClaimAsync(free, stoppingToken);
+                        claimed = jobs.Count;
+                        foreach (var job in jobs) running.Add(RunThenSignalAsync(job, ended, stoppingToken));
+                    }
+                    catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                    {
+                        return;
+                    }
+                    catch (Exception ex)
+                    {
+                        log.LogWarning(ex, "Claiming jobs failed; trying again after the poll interval.");
+                    }
+                }
+                // Every slot busy: more may be due, claim again as soon as one frees. Otherwise nothing more is due: wait for
+                // new jobs (this node's commits wake it) or the poll interval (jobs of other nodes, due times coming).
+                var wakeOn = claimed == free ? slotFreed : woken;
                 try
                 {
-                    await WorkSignal.WaitAsync(woken, _options.PollInterval, stoppingToken);
+                    await WorkSignal.WaitAsync(wakeOn, _options.PollInterval, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -50,23 +63,39 @@ public sealed class JobWorker(
                 }
             }
         }
+        finally
+        {
+            // Jobs stop at the token; their leases run out and they are claimed again (at least once).
+            try
+            {
+                await Task.WhenAll(running);
+            }
+            catch (OperationCanceledException)
+            {
+                // Expected while stopping.
+            }
+        }
     }
 
-    /// <summary>Claims up to a batch of due jobs, runs them side by side, and returns how many it claimed.</summary>
-    public async Task<int> RunDueJobsAsync(CancellationToken cancellationToken)
+    private async Task RunThenSignalAsync(Job job, WorkSignal ended, CancellationToken cancellationToken)
     {
-        var jobs = await ClaimAsync(cancellationToken);
-        await Task.WhenAll(jobs.Select(job => RunAsync(job, cancellationToken)));
-        return jobs.Count;
+        await Task.Yield();
+        try
+        {
+            await RunAsync(job, cancellationToken);
+        }
+        finally
+        {
+            ended.Raise();
+        }
     }
 
-    private async Task<List<Job>> ClaimAsync(CancellationToken cancellationToken)
+    private async Task<List<Job>> ClaimAsync(int limit, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<WaybillDb>();
         var now = clock.UtcNow;
         var until = now + _options.Lease;
-        var limit = _options.BatchSize;
         if (db.IsPostgres)
         {
             return await db.Jobs.FromSql($"""

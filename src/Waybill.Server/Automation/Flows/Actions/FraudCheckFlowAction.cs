@@ -18,6 +18,8 @@ public sealed class FraudCheckFlowAction(WaybillDb db, IFraudCheck check) : IFlo
 {
     public string Name => "fraud_check";
 
+    public bool ChangesNothing => true;
+
     public async Task<JsonNode?> RunAsync(FlowActionContext context, JsonObject input, CancellationToken cancellationToken)
     {
         var orderId = FlowInput.RequiredText(input, "orderId");
