@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Waybill.Domain.Common;
 using Waybill.Domain.Routing;
+using Waybill.Testing;
 
 namespace Waybill.Domain.Tests.Routing;
 

@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Waybill.Domain.Routing;
+using Waybill.Testing;
 
 namespace Waybill.Domain.Tests.Routing;
 

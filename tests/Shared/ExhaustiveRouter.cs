@@ -1,62 +1,6 @@
 using Waybill.Domain.Routing;
 
-namespace Waybill.Domain.Tests.Routing;
-
-/// <summary>Random routing problems from a seed, small enough for <see cref="ExhaustiveRouter"/>.</summary>
-public static class RoutingInstances
-{
-    public static RoutingProblem Small(int seed)
-    {
-        var random = new Random(seed);
-        var skus = Enumerable.Range(0, random.Next(1, 5)).Select(s => $"SKU-{s}").ToArray();
-        // Lines may repeat a SKU: they then share its stock, which the solver must get right.
-        var lines = Enumerable.Range(0, random.Next(1, 7))
-            .Select(i => new RoutingLine($"L{i}", skus[random.Next(skus.Length)], random.Next(1, 6)))
-            .ToArray();
-        var byCost = random.Next(5) == 0;
-        var locationCount = random.Next(1, 10);
-        var locations = new List<CandidateLocation>();
-        for (var j = 0; j < locationCount; j++)
-        {
-            // Some locations share a spot, so equal distances happen and priority has to decide.
-            var spot = random.Next(4) == 0 && j > 0 ? locations[random.Next(j)] : null;
-            var stock = skus.Where(_ => random.Next(2) == 0).ToDictionary(s => s, _ => (long)random.Next(0, 6));
-            locations.Add(new CandidateLocation($"LOC-{j}",
-                spot?.Latitude ?? 30 + random.NextDouble() * 20,
-                spot?.Longitude ?? -120 + random.NextDouble() * 50,
-                random.Next(0, 4),
-                stock,
-                byCost || random.Next(3) == 0 ? random.Next(0, 6) : null));
-        }
-        var exclusions = new List<LineExclusion>();
-        foreach (var line in lines)
-            foreach (var location in locations)
-                if (random.Next(10) == 0) exclusions.Add(new LineExclusion(line.Key, location.Code));
-        return RoutingProblem.Create(lines, locations, new GeoPoint(40.7, -74.0), random.Next(0, 4),
-            byCost ? RouteRanking.ShipmentCost : RouteRanking.Distance, exclusions);
-    }
-
-    /// <summary>
-    /// 50 lines in four families of SKUs; every location stocks one family only, and some stock all of it. So every
-    /// route needs four locations (one per family), and there are C(500, 4) ≈ 2.6 × 10^9 candidate 4-sets.
-    /// </summary>
-    public static RoutingProblem FourRegions(int seed, int lineCount = 50, int locationCount = 500, int maxSplits = 3)
-    {
-        var random = new Random(seed);
-        var lines = Enumerable.Range(0, lineCount).Select(i => new RoutingLine($"L{i}", $"F{i % 4}-SKU-{i}", random.Next(1, 3))).ToArray();
-        var locations = new List<CandidateLocation>();
-        for (var j = 0; j < locationCount; j++)
-        {
-            var family = j % 4;
-            var complete = j < 20;
-            var stock = lines.Where(l => l.Sku.StartsWith($"F{family}-", StringComparison.Ordinal) && (complete || random.Next(10) < 7))
-                .ToDictionary(l => l.Sku, _ => (long)(complete ? 3 : random.Next(1, 4)));
-            locations.Add(new CandidateLocation($"LOC-{j:000}", 25 + random.NextDouble() * 23, -124 + random.NextDouble() * 57,
-                random.Next(0, 10), stock));
-        }
-        return RoutingProblem.Create(lines, locations, new GeoPoint(41.9, -87.6), maxSplits);
-    }
-}
+namespace Waybill.Testing;
 
 /// <summary>The reference: every subset of the candidates, checked by Hall's condition — independent of the solver.</summary>
 public static class ExhaustiveRouter
