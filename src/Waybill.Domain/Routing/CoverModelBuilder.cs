@@ -16,7 +16,10 @@ internal static class CoverModelBuilder
             var demand = group.Sum(i => (long)problem.Lines[i].Quantity);
             var skuRow = required.Count;
             required.Add(demand);
-            amounts.Add(ranked.Select(j => group.Any(i => input.Allows(i, j)) ? Cap(input.Stock(group[0], j), demand) : 0).ToArray());
+            var skuAmounts = new int[n];
+            for (var c = 0; c < n; c++)
+                if (input.AllowsAny(group, ranked[c])) skuAmounts[c] = Cap(input.Stock(group[0], ranked[c]), demand);
+            amounts.Add(skuAmounts);
             if (group.Length == 1 || !input.HasExclusions || !ExclusionsDiffer(input, group, ranked)) continue;
 
             // Lines of one SKU that may go to different places: a row per line, and an exact check of the whole.
@@ -34,20 +37,29 @@ internal static class CoverModelBuilder
 
         var rows = required.Count;
         var amount = new int[n * rows];
-        for (var r = 0; r < rows; r++)
-            for (var c = 0; c < n; c++) amount[c * rows + r] = amounts[r][c];
         var words = (n + 63) >> 6;
         var rowBits = new ulong[rows][];
         var rowByAmount = new int[rows][];
+        var rowsOfCandidate = new List<int>[n];
+        for (var c = 0; c < n; c++) rowsOfCandidate[c] = [];
         for (var r = 0; r < rows; r++)
         {
             rowBits[r] = new ulong[words];
             var row = amounts[r];
+            var helping = new List<int>();
             for (var c = 0; c < n; c++)
-                if (row[c] > 0) rowBits[r][c >> 6] |= 1UL << (c & 63);
-            rowByAmount[r] = Enumerable.Range(0, n).Where(c => row[c] > 0).OrderByDescending(c => row[c]).ThenBy(c => c).ToArray();
+            {
+                if (row[c] <= 0) continue;
+                amount[c * rows + r] = row[c];
+                rowBits[r][c >> 6] |= 1UL << (c & 63);
+                rowsOfCandidate[c].Add(r);
+                helping.Add(c);
+            }
+            // Most stock first; among equals, the better-ranked first.
+            helping.Sort((a, b) => row[a] != row[b] ? row[b].CompareTo(row[a]) : a.CompareTo(b));
+            rowByAmount[r] = [.. helping];
         }
-        var candidateRows = Enumerable.Range(0, n).Select(c => Enumerable.Range(0, rows).Where(r => amounts[r][c] > 0).ToArray()).ToArray();
+        var candidateRows = Array.ConvertAll(rowsOfCandidate, list => list.ToArray());
 
         return new CoverModel
         {

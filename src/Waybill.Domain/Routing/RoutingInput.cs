@@ -21,7 +21,34 @@ internal sealed class RoutingInput
             .GroupBy(x => x.Sku, StringComparer.Ordinal)
             .Select(g => g.Select(x => x.i).ToArray())
             .ToArray();
+        _groupOfLine = new int[problem.Lines.Count];
+        var groupOfSku = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var g = 0; g < SkuLines.Length; g++)
+        {
+            groupOfSku[problem.Lines[SkuLines[g][0]].Sku] = g;
+            foreach (var i in SkuLines[g]) _groupOfLine[i] = g;
+        }
+        // Stock read once into a matrix: the search and its preparation look it up lines × locations times over.
+        _stock = new long[problem.Locations.Count * SkuLines.Length];
+        for (var j = 0; j < problem.Locations.Count; j++)
+        {
+            var stock = problem.Locations[j].Stock;
+            var row = j * SkuLines.Length;
+            if (stock.Count <= SkuLines.Length)
+            {
+                foreach (var (sku, quantity) in stock)
+                    if (groupOfSku.TryGetValue(sku, out var g)) _stock[row + g] = Math.Max(0, quantity);
+            }
+            else
+            {
+                foreach (var (sku, g) in groupOfSku)
+                    if (stock.TryGetValue(sku, out var quantity)) _stock[row + g] = Math.Max(0, quantity);
+            }
+        }
     }
+
+    private readonly int[] _groupOfLine;
+    private readonly long[] _stock;
 
     public RoutingProblem Problem { get; }
     public double[] DistanceKm { get; }
@@ -33,7 +60,17 @@ internal sealed class RoutingInput
     public bool Allows(int line, int location) =>
         _excluded.Count == 0 || !_excluded.Contains((Problem.Lines[line].Key, Problem.Locations[location].Code));
 
-    public long Stock(int line, int location) => Problem.Locations[location].StockOf(Problem.Lines[line].Sku);
+    /// <summary>Whether at least one of these lines may go to the location.</summary>
+    public bool AllowsAny(int[] lines, int location)
+    {
+        if (_excluded.Count == 0) return true;
+        foreach (var i in lines)
+            if (Allows(i, location)) return true;
+        return false;
+    }
+
+    /// <summary>Stock of the line's SKU at the location (never negative).</summary>
+    public long Stock(int line, int location) => _stock[location * SkuLines.Length + _groupOfLine[line]];
 
     /// <summary>Why a candidate cannot help any line, or null when it can.</summary>
     public string? WhyUseless(int location)
@@ -63,11 +100,11 @@ internal sealed class RoutingInput
                 demand += line.Quantity;
                 long available = 0;
                 for (var j = 0; j < locations; j++)
-                    if (Allows(i, j)) available += Math.Max(0, Stock(i, j));
+                    if (Allows(i, j)) available += Stock(i, j);
                 if (available < line.Quantity) groupShort.Add(new LineShortage(line.Key, line.Sku, line.Quantity, available));
             }
             for (var j = 0; j < locations; j++)
-                if (group.Any(i => Allows(i, j))) usable += Math.Max(0, Stock(group[0], j));
+                if (AllowsAny(group, j)) usable += Stock(group[0], j);
             // Each line may be coverable alone while the SKU's lines together are not: they share the stock.
             if (groupShort.Count == 0 && usable < demand)
                 groupShort.AddRange(group.Select(i => new LineShortage(Problem.Lines[i].Key, Problem.Lines[i].Sku, Problem.Lines[i].Quantity, usable)));
