@@ -94,7 +94,7 @@ public static class Router
     }
 
     private static string Considered(RoutingProblem problem, int searched, long nodes) =>
-        $" {searched} of {problem.Locations.Count} candidate(s) searched ({problem.Locations.Count - searched} dropped: nothing of these lines to ship); {nodes} search node(s).";
+        $" {searched} of {problem.Locations.Count} candidate(s) searched ({problem.Locations.Count - searched} dropped before the search); {nodes} search node(s).";
 
     private static RoutePlan Infeasible(RoutingProblem problem, Dictionary<int, CandidateVerdict> verdicts, string summary,
         long nodes, bool proven, IReadOnlyList<LineShortage> shortages) =>
