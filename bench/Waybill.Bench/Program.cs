@@ -2,6 +2,7 @@ using System.CommandLine;
 using Waybill.Bench.Capture;
 using Waybill.Bench.Inventory;
 using Waybill.Bench.Import;
+using Waybill.Bench.Routing;
 
 // Command-line parsing only; the work is in Capture/, Inventory/ and Import/.
 
@@ -110,6 +111,10 @@ var root = new RootCommand("Waybill benchmarks.") { capture, import };
 foreach (var inventory in InventoryCommands.Create())
 {
     root.Subcommands.Add(inventory);
+}
+foreach (var routing in RoutingCommands.Create())
+{
+    root.Subcommands.Add(routing);
 }
 
 return await root.Parse(args).InvokeAsync();
