@@ -15,7 +15,7 @@ public static class AutomationLag
     private const int Page = 500;
 
     public static async Task<AutomationResult> MeasureAsync(
-        Uri baseAddress, string apiKey, double measuredSeconds, TimeSpan drainLimit, CancellationToken cancellationToken)
+        Uri baseAddress, string apiKey, double measuredSeconds, TimeSpan drainLimit, Func<TimeSpan> serverCpu, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
@@ -23,6 +23,7 @@ public static class AutomationLag
         var decided = new Dictionary<string, (DateTimeOffset At, bool Held)>(StringComparer.Ordinal);
         string? cursor = null;
         var loadEnded = Stopwatch.StartNew();
+        var cpuAtLoadEnd = serverCpu();
         while (true)
         {
             cursor = await ReadAvailableAsync(http, cursor, created, decided, cancellationToken);
@@ -30,6 +31,7 @@ public static class AutomationLag
             if (loadEnded.Elapsed > drainLimit) break;
             await Task.Delay(250, cancellationToken);
         }
+        var drainCpu = serverCpu() - cpuAtLoadEnd;
 
         var end = created.Values.Max();
         var start = end - TimeSpan.FromSeconds(measuredSeconds);
@@ -38,6 +40,13 @@ public static class AutomationLag
         var decidedInWindow = decided.Values.Count(d => d.At >= start && d.At <= end);
         var backlogAtEnd = created.Count - decided.Values.Count(d => d.At <= end);
         var undecided = created.Keys.Count(id => !decided.ContainsKey(id));
+        // With capture stopped, the server's CPU goes to the runs (and to this reader's feed pages): a per-run cost that
+        // does not depend on what else the machine is doing.
+        var decidedAfterLoad = decided.Values.Count(d => d.At > end);
+        // Orders left undecided: say why, from the failed runs (a run that failed raised a process exception).
+        var failures = undecided == 0 ? [] : await FailedRunErrorsAsync(http, cancellationToken);
+        foreach (var id in created.Keys.Where(id => !decided.ContainsKey(id)).Take(5))
+            failures.Add($"undecided order {id}: runs " + await RunsOfAsync(http, id, cancellationToken));
         return new AutomationResult(
             OrdersCreated: created.Count,
             Decided: decided.Count,
@@ -49,7 +58,25 @@ public static class AutomationLag
             MaxMs: latencies.Count == 0 ? null : latencies[^1],
             BacklogAtLoadEnd: backlogAtEnd,
             DrainSeconds: undecided == 0 && decided.Count > 0 ? Math.Max(0, (decided.Values.Max(d => d.At) - end).TotalSeconds) : null,
-            UndecidedAfterDrainLimit: undecided);
+            UndecidedAfterDrainLimit: undecided,
+            DecidedAfterLoad: decidedAfterLoad,
+            DrainCpuMsPerDecision: decidedAfterLoad == 0 ? null : drainCpu.TotalMilliseconds / decidedAfterLoad,
+            FailedRunErrors: failures);
+    }
+
+    private static async Task<string> RunsOfAsync(HttpClient http, string orderId, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync($"api/v1/flow-runs?orderId={Uri.EscapeDataString(orderId)}", cancellationToken);
+        return await response.Content.ReadAsStringAsync(cancellationToken);
+    }
+
+    private static async Task<List<string>> FailedRunErrorsAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync("api/v1/flow-runs?status=failed&limit=100", cancellationToken);
+        if (!response.IsSuccessStatusCode) return [$"(GET flow-runs answered {(int)response.StatusCode})"];
+        using var page = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        return [.. page.RootElement.GetProperty("items").EnumerateArray()
+            .Select(run => run.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String ? error.GetString()! : "(no error)")];
     }
 
     /// <summary>Reads every page the feed has now, from <paramref name="cursor"/>; returns where to go on from.</summary>
@@ -95,4 +122,7 @@ public sealed record AutomationResult(
     double? MaxMs,
     int BacklogAtLoadEnd,
     double? DrainSeconds,
-    int UndecidedAfterDrainLimit);
+    int UndecidedAfterDrainLimit,
+    int DecidedAfterLoad,
+    double? DrainCpuMsPerDecision,
+    IReadOnlyList<string> FailedRunErrors);

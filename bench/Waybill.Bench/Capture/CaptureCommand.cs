@@ -182,14 +182,19 @@ public static class CaptureCommand
             AutomationResult? automation = null;
             if (options.Flows)
             {
-                automation = await AutomationLag.MeasureAsync(server.BaseAddress, server.ApiKey, phase.MeasuredSeconds, DrainLimit, cancellationToken);
+                automation = await AutomationLag.MeasureAsync(server.BaseAddress, server.ApiKey, phase.MeasuredSeconds, DrainLimit, server.CpuTime, cancellationToken);
                 Console.WriteLine(
                     $"  automation: {automation.Decided:N0} of {automation.OrdersCreated:N0} orders decided ({automation.Held:N0} held), "
                     + $"{automation.DecisionsPerSecond:F1} decisions/s against {automation.CapturedPerSecond:F1} captures/s in the window, "
                     + $"created→decided p50 {Ms(automation.P50Ms)} p99 {Ms(automation.P99Ms)}, backlog at load end {automation.BacklogAtLoadEnd:N0}, "
                     + (automation.DrainSeconds is { } drain ? $"drained {drain:F1} s after" : $"{automation.UndecidedAfterDrainLimit:N0} undecided after {DrainLimit.TotalSeconds:F0} s"));
+                if (automation.DrainCpuMsPerDecision is { } perRun)
+                    Console.WriteLine($"  after the load: {automation.DecidedAfterLoad:N0} decided, {perRun:F2} ms of server CPU per decision");
+                foreach (var (error, count) in automation.FailedRunErrors.GroupBy(e => e).Select(g => (g.Key, g.Count())))
+                    Console.WriteLine($"    failed runs ({count} of the newest 100): {error}");
             }
-            keepWork = false;
+            // Orders the automation never decided: keep the server's log to see why.
+            keepWork = automation is { UndecidedAfterDrainLimit: > 0 };
             return new WaybillResult(phase, memory, automation);
         }
         finally

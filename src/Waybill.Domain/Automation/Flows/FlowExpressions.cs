@@ -8,6 +8,8 @@ using Jint;
 using Jint.Native;
 using Jint.Native.Json;
 using Jint.Runtime;
+using Jint.Runtime.Descriptors;
+using Jint.Runtime.Interop;
 
 namespace Waybill.Domain.Automation.Flows;
 
@@ -92,12 +94,12 @@ public sealed class FlowExpressions(FlowExpressionLimits? limits = null)
         });
         try
         {
-            // The engine's own JSON parser builds the values (its fast path), from text the scope keeps: a run's ten
-            // expressions convert the order once each, cheaply, rather than property by property.
-            var parser = new JsonParser(engine);
-            engine.SetValue("event", parser.Parse(scope.EventUtf8.Span));
-            engine.SetValue("steps", parser.Parse(scope.StepsUtf8.Span));
-            engine.SetValue("error", scope.Error is null ? JsValue.Undefined : parser.Parse(scope.ErrorUtf8.Span));
+            // The values are built by the engine's own JSON parser from text the scope keeps, and only when the
+            // expression first reads them: a `when` that reads a step's output never pays for the whole order.
+            DefineLazy(engine, "event", () => scope.EventUtf8);
+            DefineLazy(engine, "steps", () => scope.StepsUtf8);
+            if (scope.Error is null) engine.SetValue("error", JsValue.Undefined);
+            else DefineLazy(engine, "error", () => scope.ErrorUtf8);
             // Taken before the expression runs, which may replace the global JSON.
             var stringify = engine.GetValue("JSON").AsObject().Get("stringify");
             return read(value => engine.Call(stringify, value), engine.Evaluate(in prepared));
@@ -135,6 +137,14 @@ public sealed class FlowExpressions(FlowExpressionLimits? limits = null)
             // What the engine refuses rather than throws in JavaScript, such as an import() reached through eval.
             throw new FlowExpressionException(expression, FlowExpressionFailure.Error, e.Message);
         }
+    }
+
+    /// <summary>A global that reads as the parsed JSON, parsed on the first read (and then kept, so it reads as one object).</summary>
+    private static void DefineLazy(Engine engine, string name, Func<ReadOnlyMemory<byte>> json)
+    {
+        JsValue? value = null;
+        var getter = new ClrFunction(engine, "get " + name, (_, _) => value ??= new JsonParser(engine).Parse(json().Span));
+        engine.Global.DefineOwnProperty(name, new GetSetPropertyDescriptor(getter, JsValue.Undefined, enumerable: true, configurable: false));
     }
 
     private Prepared<Script> Cached(string expression)

@@ -32,11 +32,23 @@ public sealed class FraudCheckFlowAction(WaybillDb db, IFraudCheck check) : IFlo
         {
             throw FlowInput.From(e);
         }
-        var (order, customer) = await OrderStore.LoadAsync(db, orderId, cancellationToken);
+        // Read-only and lean: the order with its lines (its totals), no tracking, one round trip; then the email with its
+        // count in the window.
+        var order = await db.Orders.AsNoTracking().Include(o => o.DeliveryGroups).ThenInclude(g => g.Lines).AsSingleQuery()
+            .FirstOrDefaultAsync(o => o.Id == orderId, cancellationToken)
+            ?? throw new ProblemException(Problems.NotFound("order", orderId));
         // The window ends at the order's capture, so a check that runs late (a retry) sees what it would have seen then.
         var since = order.CreatedAt.AddMinutes(-thresholds.WindowMinutes);
         var until = order.CreatedAt;
-        var sameEmail = await db.Orders.CountAsync(o => o.CustomerId == order.CustomerId && o.CreatedAt >= since && o.CreatedAt <= until, cancellationToken);
+        var customerId = order.CustomerId;
+        var customer = await db.Customers.AsNoTracking().Where(c => c.Id == customerId)
+            .Select(c => new
+            {
+                c.Email,
+                SameEmail = db.Orders.Count(o => o.CustomerId == customerId && o.CreatedAt >= since && o.CreatedAt <= until),
+            })
+            .FirstAsync(cancellationToken);
+        var sameEmail = customer.SameEmail;
         var shipping = order.DeliveryGroups.Where(g => g.DeliveryMethod.Type == DeliveryMethodType.Ship).ToList();
         var shipTos = new List<FraudShipTo>();
         if (shipping.Count > 0)
