@@ -1,3 +1,4 @@
+using Waybill.Server.Automation.Flows;
 using Waybill.Server.Platform;
 using Waybill.Server.Platform.Jobs;
 
@@ -15,6 +16,8 @@ public static class RoutingModule
         services.Configure<RoutingOptions>(configuration.GetSection("Routing"));
         services.AddScoped<OrderRouter>();
         services.AddJobHandler<RoutingRetryJob>();
+        services.AddFlowAction<RouteFlowAction>();
+        services.AddFlowAction<RouteBackorderedFlowAction>();
         return services;
     }
 
