@@ -72,6 +72,16 @@ public sealed class Reservation
         Touch(now);
     }
 
+    /// <summary>Holds more: routing reserved, at the chosen location, quantity the capture could not hold.</summary>
+    public void Add(IReadOnlyList<HeldStock> held, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(held);
+        EnsureActive("add to", now);
+        foreach (var h in held.Where(h => h.Quantity > 0)) Hold(h.Sku, h.Target, h.Quantity);
+        UpdatedAt = now;
+        Version++;
+    }
+
     /// <summary>Stock shipped from a location: the reservation no longer holds it (onHand drops with it, in the database).</summary>
     public void Fulfill(IReadOnlyList<HeldStock> shipped, DateTimeOffset now)
     {

@@ -149,6 +149,56 @@ public sealed class Order
         _events.Add(new OrderEvent(OrderEventTypes.StatusChanged, OrderTransitions.ReleaseHold, previous, Status, reason));
     }
 
+    /// <summary>Product lines routing sends to locations: those of shipped and pickup groups (digital groups hold no stock).</summary>
+    public IEnumerable<OrderLine> RoutableLines =>
+        _deliveryGroups.Where(g => g.DeliveryMethod.Type != DeliveryMethodType.Digital).SelectMany(g => g.ProductLines);
+
+    /// <summary>Throws invalid_transition unless the order may be routed now and has quantity left to route.</summary>
+    public void EnsureRoutable()
+    {
+        OrderTransitions.EnsureAllowed(OrderTransitions.Route, Status);
+        if (!RoutableLines.Any(l => l.QuantityAvailableToFulfill > 0))
+            throw new InvalidTransitionException("order", StatusNames.Of(Status) + " with nothing left to route", OrderTransitions.Route);
+    }
+
+    /// <summary>
+    /// Records a routing attempt's result: each allocation raises its line's allocated quantity; the order waits to be
+    /// fulfilled when nothing routable is left unallocated, and is backordered otherwise.
+    /// </summary>
+    public void RecordRouting(IReadOnlyList<(string LineId, int Quantity)> allocations, string? reason, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(allocations);
+        EnsureRoutable();
+        foreach (var (lineId, quantity) in allocations)
+        {
+            var line = RoutableLines.FirstOrDefault(l => l.Id == lineId)
+                ?? throw new ArgumentException($"The order has no routable line '{lineId}'.", nameof(allocations));
+            line.Allocate(quantity);
+        }
+        var previous = Status;
+        var shortNow = RoutableLines.Any(l => l.QuantityAvailableToFulfill > 0);
+        MoveTo(shortNow ? OrderStatus.Backordered : OrderStatus.WaitingToFulfill, now);
+        if (allocations.Count > 0) _events.Add(new OrderEvent(OrderEventTypes.Routed, OrderTransitions.Route, previous, Status, reason));
+        if (shortNow) _events.Add(new OrderEvent(OrderEventTypes.Backordered, OrderTransitions.Route, previous, Status, reason));
+        if (previous != Status) _events.Add(new OrderEvent(OrderEventTypes.StatusChanged, OrderTransitions.Route, previous, Status, reason));
+    }
+
+    /// <summary>A fulfillment order gave quantity of a line back (rejected or canceled there): it is unallocated, to be canceled or routed again.</summary>
+    public void ReturnAllocation(string lineId, int quantity, DateTimeOffset now)
+    {
+        var line = RoutableLines.FirstOrDefault(l => l.Id == lineId)
+            ?? throw new ArgumentException($"The order has no routable line '{lineId}'.", nameof(lineId));
+        line.Deallocate(quantity);
+        UpdatedAt = now;
+        Version++;
+    }
+
+    /// <summary>The reservation routing holds the order's stock in, when capture held none (nothing was in stock then).</summary>
+    public void UseReservation(string reservationId)
+    {
+        ReservationId = reservationId;
+    }
+
     /// <summary>True when <c>If-Match</c> named this version (or nothing).</summary>
     public void ClearEvents() => _events.Clear();
 

@@ -12,4 +12,6 @@ public static class OrderEventTypes
     public const string Approved = "order.approved";
     public const string Held = "order.held";
     public const string StatusChanged = "order.status_changed";
+    public const string Routed = "order.routed";
+    public const string Backordered = "order.backordered";
 }

@@ -47,6 +47,24 @@ public sealed class OrderLine
 
     internal void RecordReserved(int quantity) => QuantityReserved = quantity;
 
+    /// <summary>Routing sent <paramref name="quantity"/> to a fulfillment order; only unallocated quantity can go.</summary>
+    internal void Allocate(int quantity)
+    {
+        if (quantity <= 0 || quantity > QuantityAvailableToFulfill)
+            throw new DomainException("quantity_exceeds_remaining",
+                $"Line {Reference} ({Sku}) has {QuantityAvailableToFulfill} left to allocate; {quantity} cannot be allocated.");
+        QuantityAllocated += quantity;
+    }
+
+    /// <summary>A fulfillment order gave quantity back (rejected or canceled there): it is unallocated again.</summary>
+    internal void Deallocate(int quantity)
+    {
+        if (quantity <= 0 || quantity > QuantityAllocated - QuantityFulfilled)
+            throw new DomainException("quantity_exceeds_remaining",
+                $"Line {Reference} ({Sku}) has {QuantityAllocated - QuantityFulfilled} allocated and unshipped; {quantity} cannot be given back.");
+        QuantityAllocated -= quantity;
+    }
+
     public int QuantityNetOrdered => QuantityOrdered - QuantityCanceled;
     public int QuantityAvailableToFulfill => QuantityOrdered - QuantityCanceled - QuantityAllocated;
     public int QuantityAvailableToCancel => QuantityAvailableToFulfill;

@@ -8,12 +8,18 @@ public static class OrderTransitions
     public const string Approve = "approve";
     public const string Hold = "hold";
     public const string ReleaseHold = "release-hold";
+    /// <summary>
+    /// Routing: approved or backordered orders; also waiting_to_fulfill when a location handed quantity back (rejected or
+    /// canceled fulfillment order lines) — the reroute of domain.md flow 3. Routing with nothing left to route is refused.
+    /// </summary>
+    public const string Route = "route";
 
     private static readonly Dictionary<string, OrderStatus[]> AllowedFrom = new(StringComparer.Ordinal)
     {
         [Approve] = [OrderStatus.Created, OrderStatus.OnHold],
         [Hold] = [OrderStatus.Created, OrderStatus.Approved, OrderStatus.Backordered, OrderStatus.WaitingToFulfill],
         [ReleaseHold] = [OrderStatus.OnHold],
+        [Route] = [OrderStatus.Approved, OrderStatus.Backordered, OrderStatus.WaitingToFulfill],
     };
 
     public static bool IsAllowed(string action, OrderStatus from) =>

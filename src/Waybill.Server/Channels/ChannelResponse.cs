@@ -7,10 +7,11 @@ public sealed record ChannelResponse(
     string Code,
     string Name,
     string? LocationGroup,
+    int? MaxSplits,
     int Version,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
     public static ChannelResponse From(Channel channel) =>
-        new(channel.Code, channel.Name, channel.LocationGroup, channel.Version, channel.CreatedAt, channel.UpdatedAt);
+        new(channel.Code, channel.Name, channel.LocationGroup, channel.MaxSplits, channel.Version, channel.CreatedAt, channel.UpdatedAt);
 }

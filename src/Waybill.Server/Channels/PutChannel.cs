@@ -17,7 +17,7 @@ public static class PutChannel
 {
     public const string EventType = "channel.upserted";
 
-    public sealed record Request(string? Name, string? LocationGroup);
+    public sealed record Request(string? Name, string? LocationGroup, int? MaxSplits);
 
     public static RouteHandlerBuilder MapPutChannel(this RouteGroupBuilder channels) => channels
         .MapPut("/{code}", Handle)
@@ -42,10 +42,10 @@ public static class PutChannel
             var created = channel is null;
             if (channel is null)
             {
-                channel = Channel.Create(code, name, request.LocationGroup, groupIsStored, clock.UtcNow);
+                channel = Channel.Create(code, name, request.LocationGroup, groupIsStored, clock.UtcNow, request.MaxSplits);
                 db.Channels.Add(channel);
             }
-            else channel.Replace(name, request.LocationGroup, groupIsStored, clock.UtcNow);
+            else channel.Replace(name, request.LocationGroup, groupIsStored, clock.UtcNow, request.MaxSplits);
 
             var response = ChannelResponse.From(channel);
             outbox.Add(EventType, channel.Code, response);

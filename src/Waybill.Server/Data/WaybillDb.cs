@@ -73,6 +73,7 @@ public abstract class WaybillDb(DbContextOptions options) : DbContext(options)
             o.Ignore(x => x.Events);
             o.Ignore(x => x.Lines);
             o.Ignore(x => x.ProductLines);
+            o.Ignore(x => x.RoutableLines);
         });
 
         modelBuilder.Entity<DeliveryGroup>(g =>
@@ -154,6 +155,7 @@ public abstract class WaybillDb(DbContextOptions options) : DbContext(options)
         modelBuilder.ConfigureProcessExceptions();
         modelBuilder.ConfigureWebhooks();
         modelBuilder.ConfigureFlows();
+        modelBuilder.ConfigureFulfillment();
     }
 
     internal static ValueConverter<T, string> Json<T>() => new(

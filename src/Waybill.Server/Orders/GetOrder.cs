@@ -19,6 +19,7 @@ public static class GetOrder
         if (!http.User.CanSee(order)) throw new ProblemException(Problems.NotFound("order", id));
         http.Response.Headers.ETag = $"\"{order.Version}\"";
         var active = await Automation.ProcessExceptions.ProcessExceptions.ActiveCountAsync(db, order.Id, cancellationToken);
-        return TypedResults.Ok(OrderResponse.From(order, customer, active));
+        var fulfillmentOrders = await Fulfillment.FulfillmentRecords.ResponsesOfOrderAsync(db, order.Id, cancellationToken);
+        return TypedResults.Ok(OrderResponse.From(order, customer, active, fulfillmentOrders));
     }
 }

@@ -19,7 +19,8 @@ public sealed class OrderOperations(WaybillDb db, EventOutbox outbox, AuditTrail
         checkVersion?.Invoke(order);
         act(order, clock.UtcNow);
         var active = await Automation.ProcessExceptions.ProcessExceptions.ActiveCountAsync(db, order.Id, cancellationToken);
-        var response = OrderResponse.From(order, customer, active);
+        var fulfillmentOrders = await Fulfillment.FulfillmentRecords.ResponsesOfOrderAsync(db, order.Id, cancellationToken);
+        var response = OrderResponse.From(order, customer, active, fulfillmentOrders);
         OrderStore.RecordEvents(order, response, outbox, audit, actor);
         return (order, response);
     }

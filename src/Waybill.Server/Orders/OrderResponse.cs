@@ -33,10 +33,11 @@ public sealed record OrderResponse(
     IReadOnlyList<object> ChangeOrders)
 {
     /// <param name="activeProcessExceptionCount">The order's open process exceptions, counted by the caller (0 at capture).</param>
-    public static OrderResponse From(Order order, Customer customer, int activeProcessExceptionCount = 0) =>
-        From(order, CustomerResponse.From(customer), activeProcessExceptionCount);
+    /// <param name="fulfillmentOrders">The order's fulfillment orders, loaded by the caller (none at capture).</param>
+    public static OrderResponse From(Order order, Customer customer, int activeProcessExceptionCount = 0, IReadOnlyList<object>? fulfillmentOrders = null) =>
+        From(order, CustomerResponse.From(customer), activeProcessExceptionCount, fulfillmentOrders);
 
-    public static OrderResponse From(Order order, CustomerResponse customer, int activeProcessExceptionCount = 0)
+    public static OrderResponse From(Order order, CustomerResponse customer, int activeProcessExceptionCount = 0, IReadOnlyList<object>? fulfillmentOrders = null)
     {
         // Money goes out with exactly the currency's decimals, however the database handed it back.
         var m = (Func<decimal, decimal>)order.Currency.Normalize;
@@ -61,7 +62,7 @@ public sealed record OrderResponse(
         [.. order.Payments.Select(p => PaymentResponse.From(p, m))],
         order.ReservationId,
         activeProcessExceptionCount,
-        [], [], [], [], []);
+        fulfillmentOrders ?? [], [], [], [], []);
     }
 }
 

@@ -1,4 +1,6 @@
+using Waybill.Server.Automation.Flows;
 using Waybill.Server.Platform;
+using Waybill.Server.Platform.Jobs;
 
 namespace Waybill.Server.Routing;
 
@@ -9,12 +11,23 @@ namespace Waybill.Server.Routing;
 /// </summary>
 public static class RoutingModule
 {
-    public static IServiceCollection AddOrderRouting(this IServiceCollection services) => services;
+    public static IServiceCollection AddOrderRouting(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<RoutingOptions>(configuration.GetSection("Routing"));
+        services.AddScoped<OrderRouter>();
+        services.AddJobHandler<RoutingRetryJob>();
+        services.AddFlowAction<RouteFlowAction>();
+        services.AddFlowAction<RouteBackorderedFlowAction>();
+        return services;
+    }
 
     public static IEndpointRouteBuilder MapOrderRouting(this IEndpointRouteBuilder routes)
     {
         var routing = routes.MapGroup("/api/v1/routing").WithTags("Routing").WithStandardProblems();
         routing.MapPlanRoute();
+        var orders = routes.MapGroup("/api/v1/orders").WithTags("Orders").WithStandardProblems();
+        orders.MapRouteOrder();
+        orders.MapListRoutingAttempts();
         return routes;
     }
 }

@@ -116,6 +116,10 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("location_group");
 
+                    b.Property<int?>("MaxSplits")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_splits");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasColumnType("text")
@@ -188,6 +192,127 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasFilter("external_id IS NOT NULL");
 
                     b.ToTable("customers", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.FulfillmentOrder", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DeliveryGroupId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("delivery_group_id");
+
+                    b.Property<string>("Location")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("location");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("OrderNumber")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("order_number");
+
+                    b.Property<string>("RoutingAttemptId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("routing_attempt_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_fulfillment_orders");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_fulfillment_orders_order_id");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_fulfillment_orders_status");
+
+                    b.HasIndex("Location", "Status")
+                        .HasDatabaseName("ix_fulfillment_orders_location_status");
+
+                    b.ToTable("fulfillment_orders", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.FulfillmentOrderLine", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FulfillmentOrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("fulfillment_order_id");
+
+                    b.Property<string>("OrderLineId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_line_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<int>("QuantityCanceled")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity_canceled");
+
+                    b.Property<int>("QuantityRejected")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity_rejected");
+
+                    b.Property<int>("QuantityShipped")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity_shipped");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("sku");
+
+                    b.HasKey("Id")
+                        .HasName("pk_fulfillment_order_lines");
+
+                    b.HasIndex("FulfillmentOrderId")
+                        .HasDatabaseName("ix_fulfillment_order_lines_fulfillment_order_id");
+
+                    b.HasIndex("OrderLineId")
+                        .HasDatabaseName("ix_fulfillment_order_lines_order_line_id");
+
+                    b.ToTable("fulfillment_order_lines", (string)null);
                 });
 
             modelBuilder.Entity("Waybill.Domain.Inventory.Location", b =>
@@ -778,6 +903,91 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasDatabaseName("ix_payment_summaries_order_id");
 
                     b.ToTable("payment_summaries", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Routing.RoutingAttempt", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .HasColumnType("text")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("Allocations")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("allocations");
+
+                    b.Property<string>("Candidates")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("candidates");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<string>("Explanation")
+                        .HasColumnType("text")
+                        .HasColumnName("explanation");
+
+                    b.Property<string>("FulfillmentOrderIds")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("fulfillment_order_ids");
+
+                    b.Property<DateTimeOffset?>("NextAttemptDueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_due_at");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("ShortLines")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("short_lines");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_routing_attempts");
+
+                    b.HasIndex("OrderId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_routing_attempts_order_id_number");
+
+                    b.ToTable("routing_attempts", (string)null);
                 });
 
             modelBuilder.Entity("Waybill.Domain.Webhooks.WebhookDelivery", b =>
@@ -1631,6 +1841,26 @@ namespace Waybill.Server.Data.Migrations.Postgres
                     b.ToTable("jobs", (string)null);
                 });
 
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.FulfillmentOrder", b =>
+                {
+                    b.HasOne("Waybill.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_fulfillment_orders_orders_order_id");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.FulfillmentOrderLine", b =>
+                {
+                    b.HasOne("Waybill.Domain.Fulfillment.FulfillmentOrder", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("FulfillmentOrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_fulfillment_order_lines_fulfillment_orders_fulfillment_orde");
+                });
+
             modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroupMember", b =>
                 {
                     b.HasOne("Waybill.Domain.Inventory.LocationGroup", null)
@@ -1731,6 +1961,16 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasConstraintName("fk_payment_summaries_orders_order_id");
                 });
 
+            modelBuilder.Entity("Waybill.Domain.Routing.RoutingAttempt", b =>
+                {
+                    b.HasOne("Waybill.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_routing_attempts_orders_order_id");
+                });
+
             modelBuilder.Entity("Waybill.Domain.Webhooks.WebhookDelivery", b =>
                 {
                     b.HasOne("Waybill.Domain.Webhooks.WebhookSubscription", null)
@@ -1739,6 +1979,11 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_webhook_deliveries_webhook_subscriptions_subscription_id");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.FulfillmentOrder", b =>
+                {
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroup", b =>

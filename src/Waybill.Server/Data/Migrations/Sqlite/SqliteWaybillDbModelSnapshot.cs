@@ -107,6 +107,10 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("location_group");
 
+                    b.Property<int?>("MaxSplits")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_splits");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -179,6 +183,127 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasFilter("external_id IS NOT NULL");
 
                     b.ToTable("customers", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.FulfillmentOrder", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DeliveryGroupId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("delivery_group_id");
+
+                    b.Property<string>("Location")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("location");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("OrderNumber")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_number");
+
+                    b.Property<string>("RoutingAttemptId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("routing_attempt_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_fulfillment_orders");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_fulfillment_orders_order_id");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_fulfillment_orders_status");
+
+                    b.HasIndex("Location", "Status")
+                        .HasDatabaseName("ix_fulfillment_orders_location_status");
+
+                    b.ToTable("fulfillment_orders", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.FulfillmentOrderLine", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FulfillmentOrderId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fulfillment_order_id");
+
+                    b.Property<string>("OrderLineId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_line_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
+
+                    b.Property<int>("QuantityCanceled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity_canceled");
+
+                    b.Property<int>("QuantityRejected")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity_rejected");
+
+                    b.Property<int>("QuantityShipped")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity_shipped");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku");
+
+                    b.HasKey("Id")
+                        .HasName("pk_fulfillment_order_lines");
+
+                    b.HasIndex("FulfillmentOrderId")
+                        .HasDatabaseName("ix_fulfillment_order_lines_fulfillment_order_id");
+
+                    b.HasIndex("OrderLineId")
+                        .HasDatabaseName("ix_fulfillment_order_lines_order_line_id");
+
+                    b.ToTable("fulfillment_order_lines", (string)null);
                 });
 
             modelBuilder.Entity("Waybill.Domain.Inventory.Location", b =>
@@ -769,6 +894,91 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_payment_summaries_order_id");
 
                     b.ToTable("payment_summaries", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Routing.RoutingAttempt", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("Allocations")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("allocations");
+
+                    b.Property<string>("Candidates")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("candidates");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("completed_at");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("DueAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("due_at");
+
+                    b.Property<string>("Explanation")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("explanation");
+
+                    b.Property<string>("FulfillmentOrderIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fulfillment_order_ids");
+
+                    b.Property<long?>("NextAttemptDueAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_attempt_due_at");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("number");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("ShortLines")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("short_lines");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_routing_attempts");
+
+                    b.HasIndex("OrderId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_routing_attempts_order_id_number");
+
+                    b.ToTable("routing_attempts", (string)null);
                 });
 
             modelBuilder.Entity("Waybill.Domain.Webhooks.WebhookDelivery", b =>
@@ -1616,6 +1826,26 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                     b.ToTable("jobs", (string)null);
                 });
 
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.FulfillmentOrder", b =>
+                {
+                    b.HasOne("Waybill.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_fulfillment_orders_orders_order_id");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.FulfillmentOrderLine", b =>
+                {
+                    b.HasOne("Waybill.Domain.Fulfillment.FulfillmentOrder", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("FulfillmentOrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_fulfillment_order_lines_fulfillment_orders_fulfillment_order_id");
+                });
+
             modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroupMember", b =>
                 {
                     b.HasOne("Waybill.Domain.Inventory.LocationGroup", null)
@@ -1716,6 +1946,16 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasConstraintName("fk_payment_summaries_orders_order_id");
                 });
 
+            modelBuilder.Entity("Waybill.Domain.Routing.RoutingAttempt", b =>
+                {
+                    b.HasOne("Waybill.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_routing_attempts_orders_order_id");
+                });
+
             modelBuilder.Entity("Waybill.Domain.Webhooks.WebhookDelivery", b =>
                 {
                     b.HasOne("Waybill.Domain.Webhooks.WebhookSubscription", null)
@@ -1724,6 +1964,11 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_webhook_deliveries_webhook_subscriptions_subscription_id");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.FulfillmentOrder", b =>
+                {
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroup", b =>

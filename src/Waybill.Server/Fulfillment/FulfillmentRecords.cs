@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using Waybill.Domain.Common;
+using Waybill.Domain.Fulfillment;
+using Waybill.Server.Data;
+using Waybill.Server.Platform;
+
+namespace Waybill.Server.Fulfillment;
+
+/// <summary>Loading fulfillment orders whole, and writing their changes to the outbox and the history.</summary>
+public static class FulfillmentRecords
+{
+    public static async Task<FulfillmentOrder?> FindAsync(WaybillDb db, string id, CancellationToken cancellationToken)
+    {
+        var fo = await db.FulfillmentOrders.Include(f => f.Lines).FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
+        fo?.RestoreLineOrder();
+        return fo;
+    }
+
+    public static async Task<List<FulfillmentOrderResponse>> ResponsesOfOrderAsync(WaybillDb db, string orderId, CancellationToken cancellationToken) =>
+        (await db.FulfillmentOrders.AsNoTracking().Include(f => f.Lines).Where(f => f.OrderId == orderId).OrderBy(f => f.Id).ToListAsync(cancellationToken))
+        .Select(FulfillmentOrderResponse.From).ToList();
+
+    /// <summary>Each change: its event (subject the order, as for everything that belongs to an order) and its history entry.</summary>
+    public static void RecordEvents(FulfillmentOrder fo, EventOutbox outbox, AuditTrail audit, string actor, object? changes = null)
+    {
+        var response = FulfillmentOrderResponse.From(fo);
+        foreach (var e in fo.Events)
+        {
+            object data = e.Type == FulfillmentOrderEventTypes.StatusChanged
+                ? new FulfillmentOrderStatusChanged(response, e.PreviousStatus)
+                : response;
+            outbox.Add(e.Type, fo.OrderId, data);
+            audit.Record("fulfillment_order", fo.Id, e.Action, actor,
+                e.PreviousStatus is { } from ? StatusNames.Of(from) : null, StatusNames.Of(e.Status), e.Reason, changes);
+        }
+        fo.ClearEvents();
+    }
+}
+
+/// <summary>Data of <c>fulfillment_order.status_changed</c>: the fulfillment order, plus where it came from.</summary>
+public sealed record FulfillmentOrderStatusChanged(
+    [property: System.Text.Json.Serialization.JsonIgnore] FulfillmentOrderResponse FulfillmentOrder,
+    FulfillmentOrderStatus? PreviousStatus)
+{
+    [System.Text.Json.Serialization.JsonExtensionData]
+    public Dictionary<string, System.Text.Json.JsonElement> Fields { get; } =
+        System.Text.Json.JsonSerializer.SerializeToElement(FulfillmentOrder, WaybillJson.Options).EnumerateObject()
+            .ToDictionary(p => p.Name, p => p.Value.Clone());
+}
