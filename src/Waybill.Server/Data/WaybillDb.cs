@@ -133,6 +133,8 @@ public abstract class WaybillDb(DbContextOptions options) : DbContext(options)
             e.HasKey(x => x.Sequence);
             e.Property(x => x.Sequence).ValueGeneratedOnAdd();
             e.HasIndex(x => x.Subject);
+            // The feed's order on PostgreSQL (decision 0003): writing transaction, then sequence.
+            e.HasIndex(x => new { x.TransactionId, x.Sequence });
         });
 
         modelBuilder.Entity<AuditEntry>(a =>

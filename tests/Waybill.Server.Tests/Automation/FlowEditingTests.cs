@@ -13,7 +13,7 @@ public abstract class FlowEditingTests(WaybillServer server)
     public async Task A_flow_put_through_the_api_decides_the_next_order_and_disable_stops_it()
     {
         var first = (await FlowTestHost.Capture(_admin, FlowTestHost.Order("E1-")))["id"].Str();
-        await FlowTestHost.Eventually(async () => await FlowTestHost.StatusOf(_admin, first) == "approved", "the default flow approved the first order");
+        await FlowTestHost.Eventually(async () => await FlowTestHost.WasApproved(_admin, first), "the default flow approved the first order");
 
         // The merchant's version of the default: hold every web order for a call.
         var put = await FlowTestHost.PutFlow(_admin, DefaultFlow, """

@@ -38,7 +38,7 @@ public abstract class FlowRunnerTests(WaybillServer server)
     {
         var order = await FlowTestHost.Capture(_admin, FlowTestHost.Order("OK-"));
         var id = order["id"].Str();
-        await FlowTestHost.Eventually(async () => await FlowTestHost.StatusOf(_admin, id) == "approved", "the order is approved");
+        await FlowTestHost.Eventually(async () => await FlowTestHost.WasApproved(_admin, id), "the order is approved");
 
         var run = await RunOf(id, DefaultFlow, "completed");
         Assert.Equal("order.created", run["eventType"].Str());
@@ -86,7 +86,7 @@ public abstract class FlowRunnerTests(WaybillServer server)
         }
 
         foreach (var id in ids[..5])
-            await FlowTestHost.Eventually(async () => await FlowTestHost.StatusOf(_admin, id) == "approved", $"order {id} is approved");
+            await FlowTestHost.Eventually(async () => await FlowTestHost.WasApproved(_admin, id), $"order {id} is approved");
         await FlowTestHost.Eventually(async () => await FlowTestHost.StatusOf(_admin, ids[5]) == "on_hold", "the sixth order is held");
         var run = await RunOf(ids[5], DefaultFlow, "completed");
         var reasons = run["steps"]![0]!["output"]!["reasons"]!.ToJsonString();
@@ -155,7 +155,7 @@ public abstract class FlowRunnerTests(WaybillServer server)
         var exceptions = (await (await _admin.GetAsync($"/api/v1/process-exceptions?orderId={id}&category=flow")).Expect(HttpStatusCode.OK))["items"]!.AsArray();
         Assert.Contains(exceptions, e => e!["message"].Str().Contains("loop"));
         // The server stays healthy, and the default flow still did its work.
-        await FlowTestHost.Eventually(async () => await FlowTestHost.StatusOf(_admin, id) == "approved", "the default flow approved the order");
+        await FlowTestHost.Eventually(async () => await FlowTestHost.WasApproved(_admin, id), "the default flow approved the order");
         (await _admin.GetAsync("/health/ready")).EnsureSuccessStatusCode();
     }
 

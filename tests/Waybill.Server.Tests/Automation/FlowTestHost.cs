@@ -144,6 +144,13 @@ public static class FlowTestHost
     public static async Task<string> StatusOf(HttpClient client, string orderId) =>
         (await (await client.GetAsync($"/api/v1/orders/{orderId}")).Expect(HttpStatusCode.OK))["status"].Str();
 
+    /// <summary>
+    /// Whether the order was approved: its <c>order.approved</c> event, not its status — the default routing flow moves an
+    /// approved order on (waiting to fulfill, backordered) as soon as it is approved.
+    /// </summary>
+    public static async Task<bool> WasApproved(HttpClient client, string orderId) =>
+        (await (await client.GetAsync($"/api/v1/events?types=order.approved&subject={orderId}")).Expect(HttpStatusCode.OK))["items"]!.AsArray().Count > 0;
+
     public static async Task<JsonArray> RunsOf(HttpClient client, string orderId) =>
         (await (await client.GetAsync($"/api/v1/flow-runs?orderId={orderId}")).Expect(HttpStatusCode.OK))["items"]!.AsArray();
 

@@ -9,6 +9,10 @@ public sealed class EventCursor
     public string Consumer { get; set; } = "";
     /// <summary>The sequence of the last event the consumer handled.</summary>
     public long LastSequence { get; set; }
+    /// <summary>Its writing transaction's id (PostgreSQL; 0 on SQLite): the feed's order is transaction, then sequence.</summary>
+    public long LastTransactionId { get; set; }
+
+    public FeedPosition Position => new(LastTransactionId, LastSequence);
     public string? LeaseOwner { get; set; }
     public DateTimeOffset? LeaseUntil { get; set; }
 }

@@ -75,8 +75,7 @@ public sealed class EventDispatcher(
             var db = scope.ServiceProvider.GetRequiredService<WaybillDb>();
             var cursor = await LeaseAsync(db, consumer, cancellationToken);
             if (cursor is null) return (false, false);
-            var after = cursor.Value;
-            batch = await EventFeed.Committed(db).Where(e => e.Sequence > after).OrderBy(e => e.Sequence)
+            batch = await EventFeed.InFeedOrder(db, EventFeed.After(db, cursor.Value))
                 .Take(_options.BatchSize).AsNoTracking().ToListAsync(cancellationToken);
         }
 
@@ -84,7 +83,7 @@ public sealed class EventDispatcher(
         // million-line import announces a million). At least once either way: after a crash the events since the last
         // move are handed over again, and consumers find what they already did (decision 0011).
         var full = batch.Count == _options.BatchSize;
-        long? handled = null;
+        FeedPosition? handled = null;
         var failed = false;
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -93,7 +92,7 @@ public sealed class EventDispatcher(
                 try
                 {
                     await batchConsumer.HandleBatchAsync(batch.Select(DispatchedEvent.From).ToList(), cancellationToken);
-                    handled = batch[^1].Sequence;
+                    handled = FeedPosition.Of(batch[^1]);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
@@ -120,7 +119,7 @@ public sealed class EventDispatcher(
                 failed = true;
                 break;
             }
-            handled = e.Sequence;
+            handled = FeedPosition.Of(row);
         }
         if (handled is { } last)
         {
@@ -132,32 +131,36 @@ public sealed class EventDispatcher(
     }
 
     /// <summary>The consumer's cursor, once this node holds its lease; null while another node holds it.</summary>
-    private async Task<long?> LeaseAsync(WaybillDb db, string consumer, CancellationToken cancellationToken)
+    private async Task<FeedPosition?> LeaseAsync(WaybillDb db, string consumer, CancellationToken cancellationToken)
     {
         var now = clock.UtcNow;
         var until = now + _options.Lease;
         var name = node.Name;
-        async Task<long?> Take()
+        async Task<FeedPosition?> Take()
         {
             // A consumer seen for the first time starts at the beginning of the outbox.
             await db.Database.ExecuteSqlAsync(
-                $"INSERT INTO event_cursors (consumer, last_sequence) VALUES ({consumer}, 0) ON CONFLICT (consumer) DO NOTHING", cancellationToken);
+                $"INSERT INTO event_cursors (consumer, last_sequence, last_transaction_id) VALUES ({consumer}, 0, 0) ON CONFLICT (consumer) DO NOTHING", cancellationToken);
             var taken = await db.EventCursors
                 .Where(c => c.Consumer == consumer && (c.LeaseOwner == null || c.LeaseOwner == name || c.LeaseUntil < now))
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.LeaseOwner, name).SetProperty(c => c.LeaseUntil, until), cancellationToken);
             if (taken == 0) return null;
-            return await db.EventCursors.Where(c => c.Consumer == consumer).Select(c => c.LastSequence).FirstAsync(cancellationToken);
+            var cursor = await db.EventCursors.AsNoTracking().Where(c => c.Consumer == consumer).FirstAsync(cancellationToken);
+            return cursor.Position;
         }
         return db.IsPostgres ? await Take() : await sqliteWrites.RunAsync(Take, cancellationToken);
     }
 
-    private async Task<bool> AdvanceAsync(WaybillDb db, string consumer, long sequence, CancellationToken cancellationToken)
+    private async Task<bool> AdvanceAsync(WaybillDb db, string consumer, FeedPosition position, CancellationToken cancellationToken)
     {
         var name = node.Name;
         var until = clock.UtcNow + _options.Lease;
         Task<int> Write() => db.EventCursors
             .Where(c => c.Consumer == consumer && c.LeaseOwner == name)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastSequence, sequence).SetProperty(c => c.LeaseUntil, until), cancellationToken);
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.LastSequence, position.Sequence)
+                .SetProperty(c => c.LastTransactionId, position.TransactionId)
+                .SetProperty(c => c.LeaseUntil, until), cancellationToken);
         var updated = db.IsPostgres ? await Write() : await sqliteWrites.RunAsync(Write, cancellationToken);
         return updated == 1;
     }

@@ -1585,6 +1585,9 @@ namespace Waybill.Server.Data.Migrations.Postgres
                     b.HasIndex("Subject")
                         .HasDatabaseName("ix_outbox_events_subject");
 
+                    b.HasIndex("TransactionId", "Sequence")
+                        .HasDatabaseName("ix_outbox_events_transaction_id_sequence");
+
                     b.ToTable("outbox_events", (string)null);
                 });
 
@@ -1756,6 +1759,10 @@ namespace Waybill.Server.Data.Migrations.Postgres
                     b.Property<long>("LastSequence")
                         .HasColumnType("bigint")
                         .HasColumnName("last_sequence");
+
+                    b.Property<long>("LastTransactionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_transaction_id");
 
                     b.Property<string>("LeaseOwner")
                         .HasMaxLength(200)

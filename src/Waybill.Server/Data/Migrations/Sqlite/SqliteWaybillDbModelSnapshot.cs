@@ -1570,6 +1570,9 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                     b.HasIndex("Subject")
                         .HasDatabaseName("ix_outbox_events_subject");
 
+                    b.HasIndex("TransactionId", "Sequence")
+                        .HasDatabaseName("ix_outbox_events_transaction_id_sequence");
+
                     b.ToTable("outbox_events", (string)null);
                 });
 
@@ -1741,6 +1744,10 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                     b.Property<long>("LastSequence")
                         .HasColumnType("INTEGER")
                         .HasColumnName("last_sequence");
+
+                    b.Property<long>("LastTransactionId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_transaction_id");
 
                     b.Property<string>("LeaseOwner")
                         .HasMaxLength(200)
