@@ -27,7 +27,7 @@ public sealed record TrackingUpdate(ShipmentStatus Status, DateTimeOffset Occurr
 /// <summary>
 /// Quantities of one fulfillment order that left the location together (domain.md "Statuses"). A new shipment is
 /// <c>shipped</c>; afterwards its status is that of its latest tracking event by <c>occurredAt</c>, and <c>delivered</c>
-/// is final: a later event is recorded, the status stays.
+/// is final: once a delivered event is in, every other event (dated before or after it) is recorded and the status stays.
 /// </summary>
 public sealed class Shipment
 {
@@ -86,7 +86,8 @@ public sealed class Shipment
         Version++;
         _events.Add(ShipmentEventTypes.TrackingUpdated);
         if (Status == ShipmentStatus.Delivered) return;
-        Status = _trackingEvents[^1].Status;
+        // Delivered is final whenever its event says it happened: an event dated after it changes nothing.
+        Status = update.Status == ShipmentStatus.Delivered ? ShipmentStatus.Delivered : _trackingEvents[^1].Status;
         if (Status == ShipmentStatus.Delivered) _events.Add(ShipmentEventTypes.Delivered);
     }
 
