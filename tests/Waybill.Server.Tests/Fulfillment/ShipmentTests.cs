@@ -188,6 +188,23 @@ public abstract class ShipmentTests(WaybillServer server)
     }
 
     [Fact]
+    public async Task A_replayed_shipment_answers_the_first_201_and_ships_once()
+    {
+        var (net, sku, orderId, fo) = await RoutedAsync();
+        var path = $"/api/v1/fulfillment-orders/{fo["id"].Str()}/shipments";
+        var body = FulfillmentApi.Shipment((fo["lines"]![0]!["id"].Str(), 1));
+        var key = Guid.NewGuid().ToString("N");
+        var first = await (await _admin.PostJson(path, body, idempotencyKey: key)).Expect(HttpStatusCode.Created);
+        var again = await (await _admin.PostJson(path, body, idempotencyKey: key)).Expect(HttpStatusCode.Created);
+        Assert.Equal(first.ToJsonString(), again.ToJsonString());
+        body["trackingNumber"] = "other";
+        await (await _admin.PostJson(path, body, idempotencyKey: key)).ExpectProblem(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        Assert.Equal(Figures.With(4, reserved: 2), await _admin.AtLocation(sku, net.Dallas));
+        Assert.Single((await (await _admin.GetAsync($"/api/v1/fulfillment-orders/{fo["id"].Str()}")).Expect(HttpStatusCode.OK))["shipments"]!.AsArray());
+        await _admin.AssertQuantitiesHold(orderId);
+    }
+
+    [Fact]
     public async Task A_pickup_order_is_made_ready_then_picked_up_at_its_store()
     {
         var net = await RoutingScenario.CreateAsync(_admin);
