@@ -39,6 +39,7 @@ public sealed class FulfillmentOrder
 {
     private readonly List<FulfillmentOrderLine> _lines = [];
     private readonly List<FulfillmentOrderEvent> _events = [];
+    private readonly List<Shipment> _shipments = [];
 
     private FulfillmentOrder() { }
 
@@ -54,6 +55,8 @@ public sealed class FulfillmentOrder
     public DateTimeOffset UpdatedAt { get; private set; }
     public IReadOnlyList<FulfillmentOrderLine> Lines => _lines;
     public IReadOnlyList<FulfillmentOrderEvent> Events => _events;
+    /// <summary>Shipments of this fulfillment order, oldest first.</summary>
+    public IReadOnlyList<Shipment> Shipments => _shipments;
 
     public bool IsOpen => Status is not (FulfillmentOrderStatus.Fulfilled or FulfillmentOrderStatus.Canceled);
 
@@ -97,10 +100,74 @@ public sealed class FulfillmentOrder
         return taken;
     }
 
+    /// <summary>
+    /// Quantities left the location (the advance shipping notice): partial shipments are allowed, each line at most
+    /// what it has open, each line once. The fulfillment order is done when nothing is left open.
+    /// </summary>
+    public Shipment Ship(IReadOnlyList<(string LineId, int Quantity)> lines, ShipmentDetails details, string shipmentId, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        ArgumentNullException.ThrowIfNull(details);
+        FulfillmentOrderTransitions.EnsureAllowed(FulfillmentOrderTransitions.Ship, Status);
+        var errors = new FieldErrors();
+        if (lines.Count == 0) errors.Add("lines", "lines needs at least one line.");
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var (lineId, quantity) = lines[i];
+            if (_lines.Find(l => l.Id == lineId) is null) errors.Add($"lines[{i}].lineId", $"This fulfillment order has no line '{lineId}'.");
+            else if (!seen.Add(lineId)) errors.Add($"lines[{i}].lineId", $"Line '{lineId}' is named twice; name each line once with its whole quantity.");
+            if (quantity <= 0) errors.Add($"lines[{i}].quantity", "quantity must be above zero.");
+        }
+        errors.ThrowIfAny();
+        var shipped = new List<(FulfillmentOrderLine, int)>();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = _lines.Find(l => l.Id == lines[i].LineId)!;
+            if (lines[i].Quantity > line.QuantityOpen)
+                throw new DomainException("quantity_exceeds_remaining",
+                    $"lines[{i}]: line {line.Id} ({line.Sku}) has {line.QuantityOpen} left to ship; {lines[i].Quantity} cannot be shipped.");
+            shipped.Add((line, lines[i].Quantity));
+        }
+        return Dispatch(FulfillmentOrderTransitions.Ship, details, shipped, shipmentId, now);
+    }
+
+    /// <summary>A pickup group's order is packed and waiting at the store for the customer.</summary>
+    public void MarkReadyForPickup(bool isPickupGroup, DateTimeOffset now)
+    {
+        if (!isPickupGroup)
+            throw new InvalidTransitionException("fulfillment order", StatusNames.Of(Status) + " of a delivery group that is not picked up", FulfillmentOrderTransitions.ReadyForPickup);
+        Move(FulfillmentOrderTransitions.ReadyForPickup, FulfillmentOrderStatus.ReadyForPickup, now);
+    }
+
+    /// <summary>The customer collected everything still open: one shipment record, delivered at once, and the fulfillment order is done.</summary>
+    public Shipment PickUp(string shipmentId, DateTimeOffset now)
+    {
+        FulfillmentOrderTransitions.EnsureAllowed(FulfillmentOrderTransitions.PickedUp, Status);
+        var open = _lines.Where(l => l.QuantityOpen > 0).Select(l => (l, l.QuantityOpen)).ToList();
+        var shipment = Dispatch(FulfillmentOrderTransitions.PickedUp, new ShipmentDetails(null, "pickup", null, now), open, shipmentId, now);
+        shipment.Track(new TrackingUpdate(ShipmentStatus.Delivered, now, Location, "Picked up by the customer"), now);
+        return shipment;
+    }
+
     public void ClearEvents() => _events.Clear();
 
     /// <summary>EF Core loads children unordered.</summary>
-    public void RestoreLineOrder() => _lines.Sort((a, b) => a.Position.CompareTo(b.Position));
+    public void RestoreLineOrder()
+    {
+        _lines.Sort((a, b) => a.Position.CompareTo(b.Position));
+        _shipments.Sort((a, b) => a.CreatedAt != b.CreatedAt ? a.CreatedAt.CompareTo(b.CreatedAt) : string.CompareOrdinal(a.Id, b.Id));
+        foreach (var s in _shipments) s.RestoreOrder();
+    }
+
+    private Shipment Dispatch(string action, ShipmentDetails details, List<(FulfillmentOrderLine Line, int Quantity)> shipped, string shipmentId, DateTimeOffset now)
+    {
+        foreach (var (line, quantity) in shipped) line.QuantityShipped += quantity;
+        var shipment = Shipment.Create(shipmentId, this, details, shipped, now);
+        _shipments.Add(shipment);
+        Finish(action, null, now);
+        return shipment;
+    }
 
     private List<ReturnedQuantity> TakeBack(string action, IReadOnlyList<(string LineId, int Quantity)> lines, Action<FulfillmentOrderLine, int> take)
     {
@@ -191,6 +258,9 @@ public static class FulfillmentOrderTransitions
     public const string StartPicking = "start-picking";
     public const string RejectLines = "reject-lines";
     public const string CancelLines = "cancel-lines";
+    public const string Ship = "ship";
+    public const string ReadyForPickup = "ready-for-pickup";
+    public const string PickedUp = "picked-up";
 
     private static readonly FulfillmentOrderStatus[] Working =
         [FulfillmentOrderStatus.Allocated, FulfillmentOrderStatus.Assigned, FulfillmentOrderStatus.PickPack, FulfillmentOrderStatus.ReadyForPickup];
@@ -201,6 +271,9 @@ public static class FulfillmentOrderTransitions
         [StartPicking] = [FulfillmentOrderStatus.Assigned],
         [RejectLines] = Working,
         [CancelLines] = Working,
+        [Ship] = [FulfillmentOrderStatus.Allocated, FulfillmentOrderStatus.Assigned, FulfillmentOrderStatus.PickPack],
+        [ReadyForPickup] = [FulfillmentOrderStatus.Assigned, FulfillmentOrderStatus.PickPack],
+        [PickedUp] = [FulfillmentOrderStatus.ReadyForPickup],
     };
 
     public static bool IsAllowed(string action, FulfillmentOrderStatus from) =>

@@ -177,7 +177,8 @@ public sealed class Order
         }
         var previous = Status;
         var shortNow = RoutableLines.Any(l => l.QuantityAvailableToFulfill > 0);
-        MoveTo(shortNow ? OrderStatus.Backordered : OrderStatus.WaitingToFulfill, now);
+        var shippedBefore = RoutableLines.Any(l => l.QuantityFulfilled > 0);
+        MoveTo(shortNow ? OrderStatus.Backordered : shippedBefore ? OrderStatus.PartiallyFulfilled : OrderStatus.WaitingToFulfill, now);
         if (allocations.Count > 0) _events.Add(new OrderEvent(OrderEventTypes.Routed, OrderTransitions.Route, previous, Status, reason));
         if (shortNow) _events.Add(new OrderEvent(OrderEventTypes.Backordered, OrderTransitions.Route, previous, Status, reason));
         if (previous != Status) _events.Add(new OrderEvent(OrderEventTypes.StatusChanged, OrderTransitions.Route, previous, Status, reason));
@@ -191,6 +192,31 @@ public sealed class Order
         line.Deallocate(quantity);
         UpdatedAt = now;
         Version++;
+    }
+
+    /// <summary>
+    /// Records shipped (or picked-up) quantities of order lines. The order is <c>fulfilled</c> once every routable line
+    /// shipped its net ordered quantity; until then <c>partially_fulfilled</c> — except that a backordered order stays
+    /// <c>backordered</c> while quantity is still waiting for stock (domain.md "Routing": backordered also when partly
+    /// fulfilled), so the backorder retries and the stock-arrival flow still find it.
+    /// </summary>
+    public void RecordShipment(IReadOnlyList<(string LineId, int Quantity)> shipped, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(shipped);
+        OrderTransitions.EnsureAllowed(OrderTransitions.Ship, Status);
+        foreach (var (lineId, quantity) in shipped)
+        {
+            var line = RoutableLines.FirstOrDefault(l => l.Id == lineId)
+                ?? throw new ArgumentException($"The order has no routable line '{lineId}'.", nameof(shipped));
+            line.Fulfill(quantity);
+        }
+        var previous = Status;
+        var routable = RoutableLines.Where(l => l.QuantityNetOrdered > 0).ToList();
+        var status = routable.All(l => l.QuantityFulfilled == l.QuantityNetOrdered) ? OrderStatus.Fulfilled
+            : previous == OrderStatus.Backordered && routable.Any(l => l.QuantityAvailableToFulfill > 0) ? OrderStatus.Backordered
+            : OrderStatus.PartiallyFulfilled;
+        MoveTo(status, now);
+        if (previous != Status) _events.Add(new OrderEvent(OrderEventTypes.StatusChanged, OrderTransitions.Ship, previous, Status, null));
     }
 
     /// <summary>The reservation routing holds the order's stock in, when capture held none (nothing was in stock then).</summary>

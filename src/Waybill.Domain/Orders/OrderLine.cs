@@ -65,6 +65,15 @@ public sealed class OrderLine
         QuantityAllocated -= quantity;
     }
 
+    /// <summary>Quantity left a location: only allocated, unshipped quantity can (<c>fulfilled ≤ allocated</c>).</summary>
+    internal void Fulfill(int quantity)
+    {
+        if (quantity <= 0 || quantity > QuantityAllocated - QuantityFulfilled)
+            throw new DomainException("quantity_exceeds_remaining",
+                $"Line {Reference} ({Sku}) has {QuantityAllocated - QuantityFulfilled} allocated and unshipped; {quantity} cannot be shipped.");
+        QuantityFulfilled += quantity;
+    }
+
     public int QuantityNetOrdered => QuantityOrdered - QuantityCanceled;
     public int QuantityAvailableToFulfill => QuantityOrdered - QuantityCanceled - QuantityAllocated;
     public int QuantityAvailableToCancel => QuantityAvailableToFulfill;

@@ -10,16 +10,20 @@ public static class OrderTransitions
     public const string ReleaseHold = "release-hold";
     /// <summary>
     /// Routing: approved or backordered orders; also waiting_to_fulfill when a location handed quantity back (rejected or
-    /// canceled fulfillment order lines) — the reroute of domain.md flow 3. Routing with nothing left to route is refused.
+    /// canceled fulfillment order lines) — the reroute of domain.md flow 3 —, and partially_fulfilled for the same reason
+    /// once something shipped. Routing with nothing left to route is refused.
     /// </summary>
     public const string Route = "route";
+    /// <summary>A shipment (or a pickup) of allocated quantity.</summary>
+    public const string Ship = "ship";
 
     private static readonly Dictionary<string, OrderStatus[]> AllowedFrom = new(StringComparer.Ordinal)
     {
         [Approve] = [OrderStatus.Created, OrderStatus.OnHold],
         [Hold] = [OrderStatus.Created, OrderStatus.Approved, OrderStatus.Backordered, OrderStatus.WaitingToFulfill],
         [ReleaseHold] = [OrderStatus.OnHold],
-        [Route] = [OrderStatus.Approved, OrderStatus.Backordered, OrderStatus.WaitingToFulfill],
+        [Route] = [OrderStatus.Approved, OrderStatus.Backordered, OrderStatus.WaitingToFulfill, OrderStatus.PartiallyFulfilled],
+        [Ship] = [OrderStatus.WaitingToFulfill, OrderStatus.Backordered, OrderStatus.PartiallyFulfilled],
     };
 
     public static bool IsAllowed(string action, OrderStatus from) =>

@@ -12,6 +12,7 @@ internal static class FulfillmentModel
         public DbSet<FulfillmentOrder> FulfillmentOrders => db.Set<FulfillmentOrder>();
         public DbSet<FulfillmentOrderLine> FulfillmentOrderLines => db.Set<FulfillmentOrderLine>();
         public DbSet<RoutingAttempt> RoutingAttempts => db.Set<RoutingAttempt>();
+        public DbSet<Shipment> Shipments => db.Set<Shipment>();
     }
 
     public static void ConfigureFulfillment(this ModelBuilder modelBuilder)
@@ -30,6 +31,8 @@ internal static class FulfillmentModel
             f.HasOne<Waybill.Domain.Orders.Order>().WithMany().HasForeignKey(x => x.OrderId);
             f.HasMany(x => x.Lines).WithOne().HasForeignKey(l => l.FulfillmentOrderId);
             f.Navigation(x => x.Lines).HasField("_lines");
+            f.HasMany(x => x.Shipments).WithOne().HasForeignKey(x => x.FulfillmentOrderId);
+            f.Navigation(x => x.Shipments).HasField("_shipments");
             f.Ignore(x => x.Events);
             f.Ignore(x => x.IsOpen);
         });
@@ -42,6 +45,41 @@ internal static class FulfillmentModel
             // Routing reads which locations rejected an order line (never offered it again).
             l.HasIndex(x => x.OrderLineId);
             l.Ignore(x => x.QuantityOpen);
+        });
+
+        modelBuilder.Entity<Shipment>(s =>
+        {
+            s.ToTable("shipments");
+            s.HasKey(x => x.Id);
+            s.Property(x => x.Version).IsConcurrencyToken();
+            s.Property(x => x.Carrier).HasMaxLength(64);
+            s.Property(x => x.Service).HasMaxLength(64);
+            s.Property(x => x.TrackingNumber).HasMaxLength(100);
+            s.HasIndex(x => x.OrderId);
+            s.HasIndex(x => x.TrackingNumber);
+            s.HasOne<Waybill.Domain.Orders.Order>().WithMany().HasForeignKey(x => x.OrderId);
+            s.HasMany(x => x.Lines).WithOne().HasForeignKey(l => l.ShipmentId);
+            s.Navigation(x => x.Lines).HasField("_lines");
+            s.HasMany(x => x.TrackingEvents).WithOne().HasForeignKey(e => e.ShipmentId);
+            s.Navigation(x => x.TrackingEvents).HasField("_trackingEvents");
+            s.Ignore(x => x.Events);
+        });
+
+        modelBuilder.Entity<ShipmentLine>(l =>
+        {
+            l.ToTable("shipment_lines");
+            // A shipment names each fulfillment order line once.
+            l.HasKey(x => new { x.ShipmentId, x.FulfillmentOrderLineId });
+            l.Property(x => x.Sku).HasMaxLength(100);
+            l.HasOne<FulfillmentOrderLine>().WithMany().HasForeignKey(x => x.FulfillmentOrderLineId);
+        });
+
+        modelBuilder.Entity<TrackingEvent>(e =>
+        {
+            e.ToTable("shipment_tracking_events");
+            e.HasKey(x => new { x.ShipmentId, x.Sequence });
+            e.Property(x => x.Location).HasMaxLength(200);
+            e.Property(x => x.Description).HasMaxLength(1000);
         });
 
         modelBuilder.Entity<RoutingAttempt>(a =>

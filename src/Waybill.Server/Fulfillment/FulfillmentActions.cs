@@ -16,11 +16,14 @@ public static class FulfillmentScope
         [.. user.FindAll(ApiKeyAuthentication.LocationClaim).Select(c => c.Value)];
 
     /// <summary>Another location's fulfillment order is 403 for a fulfillment key (api.md), not 404.</summary>
-    public static void EnsureMayWorkOn(this ClaimsPrincipal user, FulfillmentOrder fo)
+    public static void EnsureMayWorkOn(this ClaimsPrincipal user, FulfillmentOrder fo) => user.EnsureMayWorkAt(fo.Location, $"Fulfillment order {fo.Id}");
+
+    /// <param name="what">Names the resource in the problem's detail, e.g. "Shipment s1".</param>
+    public static void EnsureMayWorkAt(this ClaimsPrincipal user, string location, string what)
     {
-        if (user.IsLimited() && !user.Locations().Contains(fo.Location, StringComparer.Ordinal))
+        if (user.IsLimited() && !user.Locations().Contains(location, StringComparer.Ordinal))
             throw new ProblemException(Problems.Create(403, "forbidden", "This key's role may not do this.",
-                $"Fulfillment order {fo.Id} belongs to location {fo.Location}, which this key does not serve."));
+                $"{what} belongs to location {location}, which this key does not serve."));
     }
 }
 
@@ -29,6 +32,12 @@ public sealed class FulfillmentActions(WaybillDb db, RequestCommit commit, Event
 {
     /// <param name="act">Acts through the domain; may change other rows (the order, the stock) in the same transaction.</param>
     public Task<FulfillmentOrderResponse> RunAsync(string id, Func<FulfillmentOrder, DateTimeOffset, Task<object?>> act, CancellationToken cancellationToken) =>
+        RunAsync(id, 200, act, FulfillmentOrderResponse.From, _ => null, cancellationToken);
+
+    /// <param name="respond">The response body, built after the change is recorded (the fulfillment order, or a shipment it made).</param>
+    /// <param name="location">The created resource's path for a 201, else null.</param>
+    public Task<T> RunAsync<T>(string id, int statusCode, Func<FulfillmentOrder, DateTimeOffset, Task<object?>> act, Func<FulfillmentOrder, T> respond,
+        Func<T, string?> location, CancellationToken cancellationToken) =>
         commit.InTransactionAsync(async () =>
         {
             var context = http.HttpContext!;
@@ -39,8 +48,9 @@ public sealed class FulfillmentActions(WaybillDb db, RequestCommit commit, Event
             IfMatch.Check(context.Request, fo.Version);
             var changes = await act(fo, clock.UtcNow);
             FulfillmentRecords.RecordEvents(fo, outbox, audit, context.User.Actor(), changes);
-            var response = FulfillmentOrderResponse.From(fo);
-            await commit.SaveAsync(200, response, null, cancellationToken);
+            var response = respond(fo);
+            var path = location(response);
+            await commit.SaveAsync(statusCode, response, path, cancellationToken);
             context.Response.Headers.ETag = $"\"{fo.Version}\"";
             return response;
         }, cancellationToken);

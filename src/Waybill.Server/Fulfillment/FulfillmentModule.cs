@@ -16,6 +16,7 @@ public static class FulfillmentModule
     {
         services.AddScoped<FulfillmentActions>();
         services.AddScoped<ReturnedStock>();
+        services.AddScoped<ShippedStock>();
         services.AddAuthorizationBuilder()
             .AddPolicy(ReadPolicy, p => p.RequireRole(nameof(Role.Viewer), nameof(Role.Agent), nameof(Role.Finance), nameof(Role.Admin), nameof(Role.Fulfillment)))
             .AddPolicy(ActPolicy, p => p.RequireRole(nameof(Role.Agent), nameof(Role.Admin), nameof(Role.Fulfillment)));
@@ -31,6 +32,12 @@ public static class FulfillmentModule
         fulfillmentOrders.MapStartPicking();
         fulfillmentOrders.MapRejectLines();
         fulfillmentOrders.MapCancelLines();
+        fulfillmentOrders.MapShipFulfillmentOrder();
+        fulfillmentOrders.MapReadyForPickup();
+        fulfillmentOrders.MapPickedUp();
+        var shipments = routes.MapGroup("/api/v1/shipments").WithTags("Fulfillment").WithStandardProblems();
+        shipments.MapGetShipment();
+        shipments.MapAddTrackingEvent();
         return routes;
     }
 }

@@ -13,13 +13,15 @@ public sealed record FulfillmentOrderResponse(
     FulfillmentOrderStatus Status,
     int Version,
     IReadOnlyList<FulfillmentOrderLineResponse> Lines,
-    IReadOnlyList<object> Shipments,
+    IReadOnlyList<ShipmentResponse> Shipments,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
     public static FulfillmentOrderResponse From(FulfillmentOrder f) => new(
         f.Id, f.OrderId, f.OrderNumber, f.Location, f.DeliveryGroupId, f.RoutingAttemptId, f.Status, f.Version,
-        [.. f.Lines.OrderBy(l => l.Position).Select(FulfillmentOrderLineResponse.From)], [], f.CreatedAt, f.UpdatedAt);
+        [.. f.Lines.OrderBy(l => l.Position).Select(FulfillmentOrderLineResponse.From)],
+        [.. f.Shipments.OrderBy(x => x.CreatedAt).ThenBy(x => x.Id, StringComparer.Ordinal).Select(x => ShipmentResponse.From(x, f.Location))],
+        f.CreatedAt, f.UpdatedAt);
 }
 
 public sealed record FulfillmentOrderLineResponse(

@@ -9,15 +9,22 @@ namespace Waybill.Server.Fulfillment;
 /// <summary>Loading fulfillment orders whole, and writing their changes to the outbox and the history.</summary>
 public static class FulfillmentRecords
 {
+    /// <summary>A fulfillment order with its lines and its shipments (their lines and tracking events).</summary>
+    public static IQueryable<FulfillmentOrder> Whole(this IQueryable<FulfillmentOrder> fulfillmentOrders) => fulfillmentOrders
+        .Include(f => f.Lines)
+        .Include(f => f.Shipments).ThenInclude(s => s.Lines)
+        .Include(f => f.Shipments).ThenInclude(s => s.TrackingEvents)
+        .AsSplitQuery();
+
     public static async Task<FulfillmentOrder?> FindAsync(WaybillDb db, string id, CancellationToken cancellationToken)
     {
-        var fo = await db.FulfillmentOrders.Include(f => f.Lines).FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
+        var fo = await db.FulfillmentOrders.Whole().FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
         fo?.RestoreLineOrder();
         return fo;
     }
 
     public static async Task<List<FulfillmentOrderResponse>> ResponsesOfOrderAsync(WaybillDb db, string orderId, CancellationToken cancellationToken) =>
-        (await db.FulfillmentOrders.AsNoTracking().Include(f => f.Lines).Where(f => f.OrderId == orderId).OrderBy(f => f.Id).ToListAsync(cancellationToken))
+        (await db.FulfillmentOrders.AsNoTracking().Whole().Where(f => f.OrderId == orderId).OrderBy(f => f.Id).ToListAsync(cancellationToken))
         .Select(FulfillmentOrderResponse.From).ToList();
 
     /// <summary>Each change: its event (subject the order, as for everything that belongs to an order) and its history entry.</summary>

@@ -40,7 +40,7 @@ public static class ListFulfillmentOrders
             query = query.Where(f => mine.Contains(f.Location));
         }
         if (page.After is not null) query = query.Where(f => string.Compare(f.Id, page.After) < 0);
-        var found = await query.Include(f => f.Lines).OrderByDescending(f => f.Id).Take(page.Limit + 1).ToListAsync(cancellationToken);
+        var found = await query.Whole().OrderByDescending(f => f.Id).Take(page.Limit + 1).ToListAsync(cancellationToken);
         return TypedResults.Ok(page.ToPage(found, f => f.Id, FulfillmentOrderResponse.From));
     }
 }

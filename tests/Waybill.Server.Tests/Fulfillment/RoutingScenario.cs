@@ -101,11 +101,42 @@ public static class FulfillmentApi
         {
             Assert.True(line["quantityCanceled"]!.GetValue<int>() + line["quantityAllocated"]!.GetValue<int>() <= line["quantityOrdered"]!.GetValue<int>());
             Assert.True(line["quantityFulfilled"]!.GetValue<int>() <= line["quantityAllocated"]!.GetValue<int>());
-            var open = fos.SelectMany(f => f["lines"]!.AsArray()).Where(l => l!["orderLineId"].Str() == line["id"].Str())
-                .Sum(l => l!["quantity"]!.GetValue<int>() - l["quantityShipped"]!.GetValue<int>() - l["quantityRejected"]!.GetValue<int>() - l["quantityCanceled"]!.GetValue<int>());
-            Assert.Equal(line["quantityAllocated"]!.GetValue<int>(), open);
+            var foLines = fos.SelectMany(f => f["lines"]!.AsArray()).Where(l => l!["orderLineId"].Str() == line["id"].Str()).ToList();
+            var open = foLines.Sum(l => l!["quantity"]!.GetValue<int>() - l["quantityShipped"]!.GetValue<int>() - l["quantityRejected"]!.GetValue<int>() - l["quantityCanceled"]!.GetValue<int>());
+            var shipped = foLines.Sum(l => l!["quantityShipped"]!.GetValue<int>());
+            // Allocated is what the fulfillment orders hold open plus what they shipped; fulfilled is what they shipped.
+            Assert.Equal(line["quantityAllocated"]!.GetValue<int>(), open + shipped);
+            Assert.Equal(line["quantityFulfilled"]!.GetValue<int>(), shipped);
+            var shippedInShipments = fos.SelectMany(f => f["shipments"]!.AsArray()).SelectMany(x => x!["lines"]!.AsArray())
+                .Where(l => l!["orderLineId"].Str() == line["id"].Str()).Sum(l => l!["quantity"]!.GetValue<int>());
+            Assert.Equal(shipped, shippedInShipments);
+            int Q(string name) => line[name]!.GetValue<int>();
+            var net = Q("quantityOrdered") - Q("quantityCanceled");
+            var status = net == 0 ? "canceled" : Q("quantityFulfilled") == net ? "fulfilled" : Q("quantityFulfilled") > 0 ? "partially_fulfilled"
+                : Q("quantityAllocated") == net ? "allocated" : Q("quantityAllocated") > 0 ? "partially_allocated" : "ordered";
+            Assert.Equal(status, line["status"].Str());
             Assert.Equal(line["quantityOrdered"]!.GetValue<int>() - line["quantityCanceled"]!.GetValue<int>() - line["quantityAllocated"]!.GetValue<int>(),
                 line["quantityAvailableToFulfill"]!.GetValue<int>());
+        }
+    }
+
+    public static JsonObject Shipment(params (string LineId, int Quantity)[] lines) => new()
+    {
+        ["carrier"] = "UPS", ["service"] = "ground", ["trackingNumber"] = "1Z" + Guid.NewGuid().ToString("N")[..10],
+        ["lines"] = new JsonArray([.. lines.Select(l => (JsonNode)new JsonObject { ["lineId"] = l.LineId, ["quantity"] = l.Quantity })]),
+    };
+
+    /// <summary>Ships lines of a fulfillment order (201) and returns the shipment.</summary>
+    public static async Task<JsonObject> Ship(this HttpClient client, string fulfillmentOrderId, params (string LineId, int Quantity)[] lines) =>
+        await (await client.PostJson($"/api/v1/fulfillment-orders/{fulfillmentOrderId}/shipments", Shipment(lines))).Expect(HttpStatusCode.Created);
+
+    /// <summary>Every open quantity of every open fulfillment order of the order, one shipment each.</summary>
+    public static async Task ShipEverythingOpen(this HttpClient client, string orderId)
+    {
+        foreach (var fo in await client.FulfillmentOrdersOf(orderId))
+        {
+            var open = fo["lines"]!.AsArray().Select(l => (l!["id"].Str(), l["quantityOpen"]!.GetValue<int>())).Where(l => l.Item2 > 0).ToArray();
+            if (open.Length > 0) await client.Ship(fo["id"].Str(), open);
         }
     }
 }

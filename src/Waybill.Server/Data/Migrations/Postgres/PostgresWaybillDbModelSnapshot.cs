@@ -315,6 +315,149 @@ namespace Waybill.Server.Data.Migrations.Postgres
                     b.ToTable("fulfillment_order_lines", (string)null);
                 });
 
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.Shipment", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Carrier")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("carrier");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FulfillmentOrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("fulfillment_order_id");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Service")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("service");
+
+                    b.Property<DateTimeOffset>("ShippedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("shipped_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TrackingNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("tracking_number");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_shipments");
+
+                    b.HasIndex("FulfillmentOrderId")
+                        .HasDatabaseName("ix_shipments_fulfillment_order_id");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_shipments_order_id");
+
+                    b.HasIndex("TrackingNumber")
+                        .HasDatabaseName("ix_shipments_tracking_number");
+
+                    b.ToTable("shipments", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.ShipmentLine", b =>
+                {
+                    b.Property<string>("ShipmentId")
+                        .HasColumnType("text")
+                        .HasColumnName("shipment_id");
+
+                    b.Property<string>("FulfillmentOrderLineId")
+                        .HasColumnType("text")
+                        .HasColumnName("fulfillment_order_line_id");
+
+                    b.Property<string>("OrderLineId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_line_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("sku");
+
+                    b.HasKey("ShipmentId", "FulfillmentOrderLineId")
+                        .HasName("pk_shipment_lines");
+
+                    b.HasIndex("FulfillmentOrderLineId")
+                        .HasDatabaseName("ix_shipment_lines_fulfillment_order_line_id");
+
+                    b.ToTable("shipment_lines", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.TrackingEvent", b =>
+                {
+                    b.Property<string>("ShipmentId")
+                        .HasColumnType("text")
+                        .HasColumnName("shipment_id");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Location")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("location");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.HasKey("ShipmentId", "Sequence")
+                        .HasName("pk_shipment_tracking_events");
+
+                    b.ToTable("shipment_tracking_events", (string)null);
+                });
+
             modelBuilder.Entity("Waybill.Domain.Inventory.Location", b =>
                 {
                     b.Property<string>("Code")
@@ -1868,6 +2011,50 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasConstraintName("fk_fulfillment_order_lines_fulfillment_orders_fulfillment_orde");
                 });
 
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.Shipment", b =>
+                {
+                    b.HasOne("Waybill.Domain.Fulfillment.FulfillmentOrder", null)
+                        .WithMany("Shipments")
+                        .HasForeignKey("FulfillmentOrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipments_fulfillment_orders_fulfillment_order_id");
+
+                    b.HasOne("Waybill.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipments_orders_order_id");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.ShipmentLine", b =>
+                {
+                    b.HasOne("Waybill.Domain.Fulfillment.FulfillmentOrderLine", null)
+                        .WithMany()
+                        .HasForeignKey("FulfillmentOrderLineId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipment_lines_fulfillment_order_lines_fulfillment_order_li");
+
+                    b.HasOne("Waybill.Domain.Fulfillment.Shipment", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("ShipmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipment_lines_shipments_shipment_id");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.TrackingEvent", b =>
+                {
+                    b.HasOne("Waybill.Domain.Fulfillment.Shipment", null)
+                        .WithMany("TrackingEvents")
+                        .HasForeignKey("ShipmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipment_tracking_events_shipments_shipment_id");
+                });
+
             modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroupMember", b =>
                 {
                     b.HasOne("Waybill.Domain.Inventory.LocationGroup", null)
@@ -1991,6 +2178,15 @@ namespace Waybill.Server.Data.Migrations.Postgres
             modelBuilder.Entity("Waybill.Domain.Fulfillment.FulfillmentOrder", b =>
                 {
                     b.Navigation("Lines");
+
+                    b.Navigation("Shipments");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.Shipment", b =>
+                {
+                    b.Navigation("Lines");
+
+                    b.Navigation("TrackingEvents");
                 });
 
             modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroup", b =>
