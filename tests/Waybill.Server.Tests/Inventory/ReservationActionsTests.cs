@@ -296,6 +296,11 @@ public abstract class ReservationActionsTests(WaybillServer server)
         Assert.Equal(sku, last["sku"].Str());
         // 21 changes (the count and 20 reservations) in a second or two: a handful of events, not one a change.
         Assert.True(events.Count < 10, $"{events.Count} availability_changed events for 21 changes");
+        // Each announcement says what the one before announced (none before the first), so a flow can tell a rise
+        // (stock arrived) from a fall (reserved).
+        Assert.Null(events[0]["data"]!["previousAvailableToFulfill"]);
+        for (var i = 1; i < events.Count; i++)
+            Assert.Equal(events[i - 1]["data"]!["availableToFulfill"].Long(), events[i]["data"]!["previousAvailableToFulfill"].Long());
     }
 
     [Fact]
