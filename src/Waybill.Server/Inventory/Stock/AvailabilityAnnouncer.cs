@@ -53,7 +53,7 @@ public sealed class AvailabilityAnnouncer(IServiceScopeFactory scopes, IOptions<
             {
                 var figures = row.Figures;
                 var stock = StockResponse.At(StockTarget.Location(row.LocationCode), row.Sku, figures, row.Futures);
-                outbox.Add("inventory.availability_changed", $"{row.LocationCode}/{row.Sku}", AvailabilityChanged.Of(stock, row.AnnouncedAvailable));
+                outbox.Add("inventory.availability_changed", $"{row.LocationCode}/{row.Sku}", stock with { PreviousAvailableToFulfill = row.AnnouncedAvailable });
                 var wasAbove = row.AnnouncedAvailable is null || row.AnnouncedAvailable >= threshold;
                 if (figures.AvailableToFulfill < threshold && wasAbove)
                     outbox.Add("inventory.low_stock", $"{row.LocationCode}/{row.Sku}", new { stock, threshold });
@@ -65,26 +65,4 @@ public sealed class AvailabilityAnnouncer(IServiceScopeFactory scopes, IOptions<
             return changed.Count;
         }, cancellationToken);
     }
-}
-
-/// <summary>
-/// Data of <c>inventory.availability_changed</c>: the stock as <c>GET …/availability</c> shows it, and the ATF this
-/// location and SKU had when last announced (null the first time) — so a flow can act only when availability rose,
-/// rather than on every reservation that lowered it.
-/// </summary>
-public sealed record AvailabilityChanged(
-    string Sku,
-    string? Location,
-    string? Group,
-    long OnHand,
-    long Reserved,
-    long SafetyStock,
-    long AvailableToFulfill,
-    long AvailableToOrder,
-    IReadOnlyList<StockFuture> Futures,
-    long? PreviousAvailableToFulfill)
-{
-    public static AvailabilityChanged Of(StockResponse stock, long? previous) => new(
-        stock.Sku, stock.Location, stock.Group, stock.OnHand, stock.Reserved, stock.SafetyStock, stock.AvailableToFulfill, stock.AvailableToOrder,
-        stock.Futures, previous);
 }

@@ -12,7 +12,11 @@ public sealed record StockResponse(
     long SafetyStock,
     long AvailableToFulfill,
     long AvailableToOrder,
-    IReadOnlyList<StockFuture> Futures)
+    IReadOnlyList<StockFuture> Futures,
+    // Only in inventory.availability_changed: the ATF announced before (absent the first time), so a flow can tell a
+    // rise (stock arrived) from a fall (reserved).
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    long? PreviousAvailableToFulfill = null)
 {
     public static StockResponse At(StockTarget target, string sku, StockFigures figures, IReadOnlyList<StockFuture> futures) => new(
         sku,
