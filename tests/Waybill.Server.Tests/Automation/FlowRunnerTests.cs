@@ -182,6 +182,46 @@ public abstract class FlowRunnerTests(WaybillServer server)
     }
 
     [Fact]
+    public async Task A_flow_holds_raises_releases_and_resolves_through_the_same_operations_as_the_api()
+    {
+        await FlowTestHost.PutFlow(_admin, "hold-then-release", """
+            name: hold-then-release
+            trigger: order.created
+            priority: 200
+            condition: "event.data.externalReference.startsWith('REL-')"
+            steps:
+              - id: hold
+                action: hold
+                input: { orderId: "=event.data.id", reason: Address check }
+              - id: exception
+                action: raise_process_exception
+                input: { orderId: "=event.data.id", category: order_approval, severity: low, message: Address to check }
+              - id: release
+                action: release_hold
+                input: { orderId: "=event.data.id", reason: Address fine }
+              - id: resolve
+                action: resolve_process_exception
+                input: { id: "=steps.exception.output.id", note: Checked by the flow }
+            """, HttpStatusCode.Created);
+        var id = (await FlowTestHost.Capture(_admin, FlowTestHost.Order("REL-")))["id"].Str();
+        var run = await RunOf(id, "hold-then-release", "completed");
+        Assert.Equal(["completed", "completed", "completed", "completed"], run["steps"]!.AsArray().Select(s => s!["status"].Str()));
+
+        // The order went on hold and came back, each change in its history by the flow.
+        var history = (await (await _admin.GetAsync($"/api/v1/orders/{id}/history")).Expect(HttpStatusCode.OK))["items"]!.AsArray();
+        Assert.Contains(history, h => h!["action"].Str() == "hold" && h["actor"].Str() == "flow:hold-then-release" && h["reason"].Str() == "Address check");
+        Assert.Contains(history, h => h!["action"].Str() == "release-hold" && h["actor"].Str() == "flow:hold-then-release");
+        var order = await (await _admin.GetAsync($"/api/v1/orders/{id}")).Expect(HttpStatusCode.OK);
+        Assert.NotEqual("on_hold", order["status"].Str());
+        Assert.Equal(0, order["activeProcessExceptionCount"]!.GetValue<int>());
+
+        var exceptionId = run["steps"]![1]!["output"]!["id"].Str();
+        var exception = await (await _admin.GetAsync($"/api/v1/process-exceptions/{exceptionId}")).Expect(HttpStatusCode.OK);
+        Assert.Equal("resolved", exception["status"].Str());
+        Assert.Equal(id, exception["orderId"].Str());
+    }
+
+    [Fact]
     public async Task A_step_failing_for_now_is_retried_and_succeeds()
     {
         await FlowTestHost.PutFlow(_admin, "flaky", """
