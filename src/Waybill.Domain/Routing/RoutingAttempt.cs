@@ -92,6 +92,17 @@ public sealed class RoutingAttempt
         Version++;
     }
 
+    /// <summary>
+    /// Not now: the order is on hold. The attempt stays scheduled and comes due again at <paramref name="dueAt"/>, so the
+    /// backorder is still tried after the hold is released (a held order is not routed, and holding it is not giving up).
+    /// </summary>
+    public void Postpone(DateTimeOffset dueAt)
+    {
+        EnsureScheduled("postpone");
+        DueAt = dueAt;
+        Version++;
+    }
+
     /// <summary>No further try: the last allowed attempt was short (its result is kept), or a scheduled one is no longer needed.</summary>
     public void Abandon(string reason, DateTimeOffset now)
     {

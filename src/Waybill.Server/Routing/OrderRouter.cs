@@ -119,7 +119,17 @@ public sealed class OrderRouter(
     {
         var attempt = await db.RoutingAttempts.FirstOrDefaultAsync(a => a.Id == attemptId, cancellationToken);
         if (attempt is not { Status: RoutingAttemptStatus.Scheduled }) return null;
-        var status = await db.Orders.Where(o => o.Id == orderId).Select(o => (OrderStatus?)o.Status).FirstOrDefaultAsync(cancellationToken);
+        var order = await db.Orders.AsNoTracking().Where(o => o.Id == orderId)
+            .Select(o => new { o.Status, o.StatusBeforeHold }).FirstOrDefaultAsync(cancellationToken);
+        var status = order?.Status;
+        if (status == OrderStatus.OnHold && order!.StatusBeforeHold == OrderStatus.Backordered)
+        {
+            // Held while backordered: the release returns it to backordered, and it must still have an attempt to come.
+            var due = clock.UtcNow + options.Value.RetryInterval;
+            attempt.Postpone(due);
+            jobs.Schedule(RetryJobKind, new RetryPayload(orderId, attempt.Id), due, orderId);
+            return attempt;
+        }
         if (status != OrderStatus.Backordered)
         {
             attempt.Abandon($"Not needed: the order is {(status is { } s ? StatusNames.Of(s) : "gone")}.", clock.UtcNow);
