@@ -67,7 +67,10 @@ public sealed record RoutingSnapshot(
             if (Partial && capped.Count > 0)
             {
                 // Route what there is: each line capped at what can ship now, earlier lines first.
-                var partialPlan = Router.Plan(RoutingProblem.Create(capped, located, target, maxSplits, ranking, excluded));
+                // Only the exclusions of lines still in it: a problem refuses an exclusion naming a line it does not have.
+                var cappedKeys = capped.Select(l => l.Key).ToHashSet(StringComparer.Ordinal);
+                var partialPlan = Router.Plan(RoutingProblem.Create(capped, located, target, maxSplits, ranking,
+                    [.. excluded.Where(e => cappedKeys.Contains(e.LineKey))]));
                 if (partialPlan.Feasible)
                     plan = partialPlan with { Explanation = partialPlan.Explanation with { Summary = "Partly routed (the rest is short): " + partialPlan.Explanation.Summary } };
             }
