@@ -17,9 +17,6 @@ namespace Waybill.Server.Routing;
 /// </summary>
 public static class SimulateRouting
 {
-    /// <summary>One call replays at most this many attempts: the replay is CPU work inside the request.</summary>
-    public const int MaxAttempts = 10_000;
-
     /// <summary>Per-attempt rows in the answer; the totals always cover every attempt.</summary>
     public const int MaxRows = 100;
 
@@ -62,7 +59,8 @@ public static class SimulateRouting
         .WithName("SimulateRouting")
         .WithSummary("Replay past routing attempts under another strategy and compare splits, distance and backorders (nothing written)");
 
-    public static async Task<Ok<Response>> Handle(Request request, WaybillDb db, RequestCommit commit, HttpContext http, CancellationToken cancellationToken)
+    public static async Task<Ok<Response>> Handle(Request request, WaybillDb db, RequestCommit commit, HttpContext http,
+        Microsoft.Extensions.Options.IOptions<RoutingOptions> options, CancellationToken cancellationToken)
     {
         var (from, to, strategy) = Parse(request);
         // A storefront key sees its own captures only, here as everywhere.
@@ -71,14 +69,15 @@ public static class SimulateRouting
             .Where(a => a.CompletedAt >= from && a.CompletedAt < to && a.Outcome != null && orders.Contains(a.OrderId));
         var replayable = inPeriod.Where(a => a.Snapshot != null);
         var count = await replayable.CountAsync(cancellationToken);
-        if (count > MaxAttempts)
+        var most = options.Value.SimulationMaxAttempts;
+        if (count > most)
         {
             var problem = Problems.Create(422, "too_many_attempts", "Too many attempts to replay at once.",
-                $"{count} routing attempts completed in this period; one simulation replays at most {MaxAttempts}. Narrow from/to.");
+                $"{count} routing attempts completed in this period; one simulation replays at most {most}. Narrow from/to.");
             problem.Extensions["errors"] = new Dictionary<string, string[]>
             {
-                ["from"] = [$"The period holds {count} attempts (at most {MaxAttempts})."],
-                ["to"] = [$"The period holds {count} attempts (at most {MaxAttempts})."],
+                ["from"] = [$"The period holds {count} attempts (at most {most})."],
+                ["to"] = [$"The period holds {count} attempts (at most {most})."],
             };
             throw new ProblemException(problem);
         }

@@ -119,6 +119,22 @@ public abstract class SimulateRoutingTests(WaybillServer server)
     }
 
     [Fact]
+    public async Task A_period_with_more_attempts_than_one_call_replays_is_refused_naming_from_and_to()
+    {
+        var net = await RoutingScenario.CreateAsync(_admin);
+        var sku = NewSku();
+        var routed = new List<JsonObject>();
+        // Backordered each time: every route completes one attempt (the host allows 3 a call).
+        for (var i = 0; i < 4; i++) routed.Add(await _admin.Route(await net.PlaceAsync(_admin, RoutingScenario.Line("l", sku, 1))));
+        var (from, to) = Around(routed[0], routed[^1]);
+        var problem = await (await _admin.PostJson("/api/v1/routing/simulate", Simulate(from, to))).ExpectProblem(HttpStatusCode.UnprocessableEntity, "too_many_attempts");
+        Assert.True(problem["errors"]!.AsObject().ContainsKey("from"));
+        Assert.True(problem["errors"]!.AsObject().ContainsKey("to"));
+        var (fewer, _) = Around(routed[1], routed[1]);
+        Assert.Equal(3, (await SimulateOk(fewer, to))["attempts"].Int());
+    }
+
+    [Fact]
     public async Task Bad_input_names_the_field_and_the_plan_roles_apply()
     {
         async Task Field(JsonObject body, string field) =>
@@ -142,6 +158,17 @@ public abstract class SimulateRoutingTests(WaybillServer server)
     }
 }
 
-public sealed class SimulateRoutingOnSqlite(SqliteServer server) : SimulateRoutingTests(server), IClassFixture<SqliteServer>;
+/// <summary>Three attempts a simulation at most, so the bound is reached with a few orders.</summary>
+public class SimulateSqliteServer : SqliteServer
+{
+    protected override void ConfigureHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder web) => web.UseSetting("Routing:SimulationMaxAttempts", "3");
+}
 
-public sealed class SimulateRoutingOnPostgres(PostgresServer server) : SimulateRoutingTests(server), IClassFixture<PostgresServer>;
+public class SimulatePostgresServer : PostgresServer
+{
+    protected override void ConfigureHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder web) => web.UseSetting("Routing:SimulationMaxAttempts", "3");
+}
+
+public sealed class SimulateRoutingOnSqlite(SimulateSqliteServer server) : SimulateRoutingTests(server), IClassFixture<SimulateSqliteServer>;
+
+public sealed class SimulateRoutingOnPostgres(SimulatePostgresServer server) : SimulateRoutingTests(server), IClassFixture<SimulatePostgresServer>;
