@@ -43,11 +43,12 @@ public abstract class BackorderRetryTests(WaybillServer server)
         Assert.Equal(("scheduled", 2), (scheduled["status"].Str(), scheduled["number"].Int()));
 
         await _admin.PutStock(net.Dallas, w, 3);
-        var attempts = await Eventually(() => Attempts(orderId), a => a.Count >= 2 && a[1]["status"].Str() == "completed");
-        var retried = attempts[1];
+        // On a busy machine a retry may come due before the stock is put: then a later one routes it.
+        var attempts = await Eventually(() => Attempts(orderId), a => a.Count >= 2 && a[^1]["status"].Str() == "completed");
+        var retried = attempts[^1];
         Assert.Equal(("completed", "routed"), (retried["status"].Str(), retried["outcome"].Str()));
         Assert.Equal("system:routing-retry", retried["actor"].Str());
-        Assert.Equal(scheduled["id"].Str(), retried["id"].Str());
+        Assert.All(attempts.SkipLast(1), a => Assert.Equal(("completed", "backordered"), (a["status"].Str(), a["outcome"].Str())));
         Assert.Equal((net.Dallas, 3), (Assert.Single(retried["allocations"]!.AsArray())!["location"].Str(), retried["allocations"]![0]!["quantity"].Int()));
 
         var order = await _admin.GetOrder(orderId);
@@ -57,7 +58,7 @@ public abstract class BackorderRetryTests(WaybillServer server)
         await _admin.AssertQuantitiesHold(orderId);
         // Routed: nothing more is scheduled, and a while later there is still nothing new.
         await Task.Delay(TimeSpan.FromSeconds(2));
-        Assert.Equal(2, (await Attempts(orderId)).Count);
+        Assert.Equal(attempts.Count, (await Attempts(orderId)).Count);
         Assert.Contains("order.routed", (await _admin.AllEvents($"&subject={orderId}", atLeast: 1)).Select(e => e["type"].Str()));
     }
 
@@ -74,14 +75,16 @@ public abstract class BackorderRetryTests(WaybillServer server)
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Equal("on_hold", (await _admin.GetOrder(orderId))["status"].Str());
         var waiting = await Attempts(orderId);
-        Assert.Equal(["completed", "scheduled"], waiting.Select(a => a["status"].Str()));
+        Assert.Equal("scheduled", waiting[^1]["status"].Str());
+        Assert.All(waiting.SkipLast(1), a => Assert.Equal("completed", a["status"].Str()));
 
         await (await _admin.PostJson($"/api/v1/orders/{orderId}/release-hold", null)).Expect(HttpStatusCode.OK);
         var order = await Eventually(() => _admin.GetOrder(orderId), o => o["status"].Str() == "waiting_to_fulfill");
         Assert.Equal("waiting_to_fulfill", order["status"].Str());
         var attempts = await Attempts(orderId);
-        Assert.Equal(["completed", "completed"], attempts.Select(a => a["status"].Str()));
-        Assert.Equal("routed", attempts[1]["outcome"].Str());
+        Assert.Equal(waiting.Count, attempts.Count);
+        Assert.All(attempts, a => Assert.Equal("completed", a["status"].Str()));
+        Assert.Equal("routed", attempts[^1]["outcome"].Str());
         await _admin.AssertQuantitiesHold(orderId);
     }
 
