@@ -56,6 +56,8 @@ public sealed class RoutingAttempt
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? CompletedAt { get; private set; }
     public int Version { get; private set; }
+    /// <summary>What the attempt routed against (null before it completed, and for attempts recorded before it was kept).</summary>
+    public RoutingSnapshot? Snapshot { get; private set; }
 
     /// <summary>An attempt made now (by hand, by a flow, or because stock arrived).</summary>
     public static RoutingAttempt Start(string id, string orderId, int number, DateTimeOffset now) =>
@@ -66,7 +68,8 @@ public sealed class RoutingAttempt
         new() { Id = id, OrderId = orderId, Number = number, Status = RoutingAttemptStatus.Scheduled, DueAt = dueAt, CreatedAt = now, Version = 1 };
 
     public void Complete(RoutingOutcome outcome, string explanation, IEnumerable<AttemptAllocation> allocations, IEnumerable<AttemptShortLine> shortLines,
-        IEnumerable<AttemptCandidate> candidates, IEnumerable<string> fulfillmentOrderIds, string actor, DateTimeOffset now)
+        IEnumerable<AttemptCandidate> candidates, IEnumerable<string> fulfillmentOrderIds, string actor, DateTimeOffset now,
+        RoutingSnapshot? snapshot = null)
     {
         EnsureScheduled("complete");
         Status = RoutingAttemptStatus.Completed;
@@ -78,6 +81,7 @@ public sealed class RoutingAttempt
         FulfillmentOrderIds = [.. fulfillmentOrderIds];
         Actor = actor;
         CompletedAt = now;
+        Snapshot = snapshot;
         Version++;
     }
 
@@ -85,6 +89,17 @@ public sealed class RoutingAttempt
     public void ExpectNext(DateTimeOffset dueAt)
     {
         NextAttemptDueAt = dueAt;
+        Version++;
+    }
+
+    /// <summary>
+    /// Not now: the order is on hold. The attempt stays scheduled and comes due again at <paramref name="dueAt"/>, so the
+    /// backorder is still tried after the hold is released (a held order is not routed, and holding it is not giving up).
+    /// </summary>
+    public void Postpone(DateTimeOffset dueAt)
+    {
+        EnsureScheduled("postpone");
+        DueAt = dueAt;
         Version++;
     }
 

@@ -93,6 +93,10 @@ internal static class FulfillmentModel
             a.Property(x => x.Allocations).HasConversion(WaybillDb.JsonList<AttemptAllocation>()).Metadata.SetValueComparer(WaybillDb.ListComparer<AttemptAllocation>());
             a.Property(x => x.ShortLines).HasConversion(WaybillDb.JsonList<AttemptShortLine>()).Metadata.SetValueComparer(WaybillDb.ListComparer<AttemptShortLine>());
             a.Property(x => x.Candidates).HasConversion(WaybillDb.JsonList<AttemptCandidate>()).Metadata.SetValueComparer(WaybillDb.ListComparer<AttemptCandidate>());
+            // The problem the attempt solved, as compact JSON: the simulation replays it; nothing queries inside it.
+            a.Property(x => x.Snapshot).HasColumnName("problem").HasConversion(WaybillDb.Json<RoutingSnapshot>()!).Metadata.SetValueComparer(WaybillDb.Comparer<RoutingSnapshot>());
+            // The simulation reads the attempts completed in a period.
+            a.HasIndex(x => x.CompletedAt);
             a.Property(x => x.FulfillmentOrderIds).HasConversion(WaybillDb.JsonList<string>()).Metadata.SetValueComparer(WaybillDb.ListComparer<string>());
         });
     }

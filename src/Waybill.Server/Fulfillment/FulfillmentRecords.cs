@@ -32,6 +32,12 @@ public static class FulfillmentRecords
             .Select(FulfillmentOrderResponse.From).ToList();
     }
 
+    /// <summary>The fulfillment orders of a page of orders, in one query (a list shows each order whole, as GET /orders/{id} does).</summary>
+    public static async Task<ILookup<string, FulfillmentOrderResponse>> ResponsesOfOrdersAsync(WaybillDb db, IReadOnlyCollection<string> orderIds,
+        CancellationToken cancellationToken) =>
+        (await db.FulfillmentOrders.AsNoTracking().Whole().Where(f => orderIds.Contains(f.OrderId)).OrderBy(f => f.Id).ToListAsync(cancellationToken))
+        .Select(FulfillmentOrderResponse.From).ToLookup(f => f.OrderId);
+
     /// <summary>Each change: its event (subject the order, as for everything that belongs to an order) and its history entry.</summary>
     public static void RecordEvents(FulfillmentOrder fo, EventOutbox outbox, AuditTrail audit, string actor, object? changes = null)
     {

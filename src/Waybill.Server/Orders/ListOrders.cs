@@ -54,12 +54,13 @@ public static class ListOrders
         var customers = await db.Customers.AsNoTracking().Where(c => customerIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
         var byId = orders.ToDictionary(o => o.Id);
         var active = await Automation.ProcessExceptions.ProcessExceptions.ActiveCountsAsync(db, pageIds, cancellationToken);
+        var fulfillmentOrders = await Fulfillment.FulfillmentRecords.ResponsesOfOrdersAsync(db, pageIds, cancellationToken);
 
         return TypedResults.Ok(page.ToPage(ids, id => id, id =>
         {
             var order = byId[id];
             order.RestoreRequestOrder();
-            return OrderResponse.From(order, customers[order.CustomerId], active.GetValueOrDefault(order.Id));
+            return OrderResponse.From(order, customers[order.CustomerId], active.GetValueOrDefault(order.Id), [.. fulfillmentOrders[order.Id]]);
         }));
     }
 

@@ -56,9 +56,9 @@ public sealed class OrderRouter(
         if (reservation is { Status: not ReservationStatus.Active }) reservation = null;
 
         var lines = order.RoutableLines.Where(l => l.QuantityAvailableToFulfill > 0).ToList();
-        var skus = lines.Select(l => l.Sku!).Distinct(StringComparer.Ordinal).ToList();
-        var network = await StockNetwork.ReadAsync(db, order, groupCode, skus, reservation, cancellationToken);
         var exclusions = await RejectedAsync(order.Id, cancellationToken);
+        // What routing sees is kept with the attempt: the simulation replays it under another strategy.
+        var snapshot = await StockNetwork.ReadAsync(db, order, groupCode, lines, reservation, exclusions, maxSplits, partial, cancellationToken);
 
         var attempt = await db.RoutingAttempts.FirstOrDefaultAsync(a => a.OrderId == order.Id && a.Status == RoutingAttemptStatus.Scheduled, cancellationToken);
         if (attempt is null)
@@ -69,26 +69,18 @@ public sealed class OrderRouter(
         }
 
         // Each delivery group is planned on its own (its own destination and maxSplits), on the stock the earlier groups left.
-        var allocations = new List<AttemptAllocation>();
+        var route = snapshot.Route();
         var candidates = new List<AttemptCandidate>();
         var summaries = new List<string>();
-        foreach (var group in order.DeliveryGroups.Where(g => g.DeliveryMethod.Type != DeliveryMethodType.Digital))
+        foreach (var (group, planned) in snapshot.Groups.Zip(route.Groups))
         {
-            var groupLines = lines.Where(l => l.DeliveryGroupId == group.Id).ToList();
-            if (groupLines.Count == 0) continue;
-            var (planned, verdicts, summary) = PlanGroup(group, groupLines, network, exclusions, maxSplits, partial);
-            allocations.AddRange(planned);
-            candidates.AddRange(verdicts);
-            summaries.Add($"Delivery group {group.Reference}: {summary}");
-            network.Take(group, planned);
+            var located = group.Destination() is not null;
+            candidates.AddRange(planned.Candidates.Select(v => new AttemptCandidate(group.Id, v.Location, v.Outcome, v.Reason, located ? Math.Round(v.DistanceKm, 3) : null)));
+            summaries.Add($"Delivery group {group.Reference}: {planned.Summary}");
         }
-
-        var shortBefore = lines.ToDictionary(l => l.Id, l => l.QuantityAvailableToFulfill);
-        if (!partial && allocations.Sum(a => a.Quantity) < shortBefore.Values.Sum())
-        {
+        if (route.AllOrNothingFailed)
             summaries.Add("Not all of it could be routed and partial routing was not asked for: nothing was allocated.");
-            allocations.Clear();
-        }
+        var allocations = route.Allocations().Select(a => new AttemptAllocation(a.LineKey, a.Sku, a.Location, a.Quantity)).ToList();
 
         // The stock follows: the capture's hold moves from the group to the chosen location, the rest is reserved there.
         await MoveStockAsync(order, groupCode, reservation, allocations, now, cancellationToken);
@@ -107,7 +99,7 @@ public sealed class OrderRouter(
             .Select(l => new AttemptShortLine(l.Id, l.Sku!, l.QuantityAvailableToFulfill)).ToList();
         var outcome = allocations.Count == 0 ? RoutingOutcome.Backordered
             : shortLines.Count > 0 ? RoutingOutcome.PartiallyRouted : RoutingOutcome.Routed;
-        attempt.Complete(outcome, string.Join(" ", summaries), allocations, shortLines, candidates, fulfillmentOrders.Select(f => f.Id), actor, now);
+        attempt.Complete(outcome, string.Join(" ", summaries), allocations, shortLines, candidates, fulfillmentOrders.Select(f => f.Id), actor, now, snapshot);
 
         if (order.Status == OrderStatus.Backordered) ScheduleNextOrGiveUp(order, attempt, shortLines, actor, now);
 
@@ -127,7 +119,17 @@ public sealed class OrderRouter(
     {
         var attempt = await db.RoutingAttempts.FirstOrDefaultAsync(a => a.Id == attemptId, cancellationToken);
         if (attempt is not { Status: RoutingAttemptStatus.Scheduled }) return null;
-        var status = await db.Orders.Where(o => o.Id == orderId).Select(o => (OrderStatus?)o.Status).FirstOrDefaultAsync(cancellationToken);
+        var order = await db.Orders.AsNoTracking().Where(o => o.Id == orderId)
+            .Select(o => new { o.Status, o.StatusBeforeHold }).FirstOrDefaultAsync(cancellationToken);
+        var status = order?.Status;
+        if (status == OrderStatus.OnHold && order!.StatusBeforeHold == OrderStatus.Backordered)
+        {
+            // Held while backordered: the release returns it to backordered, and it must still have an attempt to come.
+            var due = clock.UtcNow + options.Value.RetryInterval;
+            attempt.Postpone(due);
+            jobs.Schedule(RetryJobKind, new RetryPayload(orderId, attempt.Id), due, orderId);
+            return attempt;
+        }
         if (status != OrderStatus.Backordered)
         {
             attempt.Abandon($"Not needed: the order is {(status is { } s ? StatusNames.Of(s) : "gone")}.", clock.UtcNow);
@@ -156,43 +158,6 @@ public sealed class OrderRouter(
     }
 
     public sealed record RetryPayload(string OrderId, string AttemptId);
-
-    /// <summary>Plans one delivery group: everything when it can; otherwise (partial) what the stock allows, the rest short.</summary>
-    private static (List<AttemptAllocation> Allocations, List<AttemptCandidate> Candidates, string Summary) PlanGroup(
-        DeliveryGroup group, List<OrderLine> lines, StockNetwork network, IReadOnlyList<LineExclusion> exclusions, int maxSplits, bool partial)
-    {
-        var candidates = network.CandidatesFor(group);
-        if (candidates.Count == 0)
-            return ([], [], "no active location to ship from" + (group.DeliveryMethod.LocationCode is { } pickup ? $" (pickup location {pickup})" : "") + ".");
-        var destination = group.ShippingAddress is { Latitude: { } lat, Longitude: { } lon } ? new GeoPoint(lat, lon) : (GeoPoint?)null;
-        var located = candidates.Select(c => c.Locate(destination)).ToList();
-        var target = destination ?? new GeoPoint(0, 0);
-        var keys = lines.Select(l => l.Id).ToHashSet(StringComparer.Ordinal);
-        var excluded = exclusions.Where(e => keys.Contains(e.LineKey)).ToList();
-
-        var full = lines.Select(l => new RoutingLine(l.Id, l.Sku!, l.QuantityAvailableToFulfill)).ToList();
-        var capped = network.Cap(group, lines, candidates, excluded);
-        var fullPlan = Router.Plan(RoutingProblem.Create(full, located, target, maxSplits, RouteRanking.Distance, excluded));
-        var plan = fullPlan;
-        if (capped.Sum(l => l.Quantity) < full.Sum(l => l.Quantity))
-        {
-            // The shelves may hold it, but the channel's group has promised some of it to other orders.
-            plan = fullPlan.Feasible ? fullPlan with { Feasible = false, Locations = [], Allocations = [] } : fullPlan;
-            if (partial && capped.Count > 0)
-            {
-                // Route what there is: each line capped at what can ship now, earlier lines first.
-                var partialPlan = Router.Plan(RoutingProblem.Create(capped, located, target, maxSplits, RouteRanking.Distance, excluded));
-                if (partialPlan.Feasible)
-                    plan = partialPlan with { Explanation = partialPlan.Explanation with { Summary = "Partly routed (the rest is short): " + partialPlan.Explanation.Summary } };
-            }
-        }
-        var verdicts = plan.Explanation.Candidates.Select(v => new AttemptCandidate(group.Id, v.Location, v.Outcome, v.Reason,
-            destination is null ? null : Math.Round(v.DistanceKm, 3))).ToList();
-        var summary = plan.Explanation.Summary + (destination is null ? " The delivery address has no coordinates: locations ranked by priority." : "");
-        if (!plan.Feasible) return ([], verdicts, summary);
-        var allocations = plan.Allocations.Select(a => new AttemptAllocation(a.LineKey, a.Sku, a.Location, a.Quantity)).ToList();
-        return (allocations, verdicts, summary);
-    }
 
     /// <summary>Order lines a location rejected: never offered to it again (domain.md).</summary>
     private async Task<List<LineExclusion>> RejectedAsync(string orderId, CancellationToken cancellationToken) =>

@@ -25,6 +25,7 @@ public static class RoutingModule
     {
         var routing = routes.MapGroup("/api/v1/routing").WithTags("Routing").WithStandardProblems();
         routing.MapPlanRoute();
+        routing.MapSimulateRouting();
         var orders = routes.MapGroup("/api/v1/orders").WithTags("Orders").WithStandardProblems();
         orders.MapRouteOrder();
         orders.MapListRoutingAttempts();

@@ -11,4 +11,7 @@ public sealed class RoutingOptions
 
     /// <summary>How many backordered orders one stock arrival routes at most (oldest first); the rest wait for their schedule.</summary>
     public int BackorderedPerArrival { get; set; } = 50;
+
+    /// <summary>How many attempts one <c>POST /routing/simulate</c> replays at most: the replay is CPU work inside the request.</summary>
+    public int SimulationMaxAttempts { get; set; } = 10_000;
 }

@@ -136,6 +136,29 @@ public abstract class RouteOrderTests(WaybillServer server)
     }
 
     [Fact]
+    public async Task A_rejected_line_with_nothing_left_elsewhere_does_not_stop_the_rest_from_routing_partly()
+    {
+        var net = await RoutingScenario.CreateAsync(_admin);
+        var (x, y) = (NewSku("X"), NewSku("Y"));
+        await _admin.PutStock(net.StLouis, x, 2);
+        var orderId = await net.PlaceAsync(_admin, RoutingScenario.Line("lx", x, 2), RoutingScenario.Line("ly", y, 2));
+        var first = await _admin.Route(orderId);
+        Assert.Equal("partially_routed", first["outcome"].Str());
+        var fo = Assert.Single(await _admin.FulfillmentOrdersOf(orderId));
+        await (await _admin.PostJson($"/api/v1/fulfillment-orders/{fo["id"].Str()}/reject-lines",
+            FulfillmentApi.Body(fo["lines"]![0]!["id"].Str(), 2))).Expect(HttpStatusCode.OK);
+
+        // The shirts are nowhere but at the store that rejected them; one Y arrived in Dallas: that one routes, the rest waits.
+        await _admin.PutStock(net.Dallas, y, 1);
+        var second = await _admin.Route(orderId);
+        Assert.Equal("partially_routed", second["outcome"].Str());
+        var moved = Assert.Single(second["allocations"]!.AsArray())!;
+        Assert.Equal((y, net.Dallas, 1), (moved["sku"].Str(), moved["location"].Str(), moved["quantity"].Int()));
+        Assert.Equal(3, second["shortLines"]!.AsArray().Sum(l => l!["quantity"].Int()));
+        await _admin.AssertQuantitiesHold(orderId);
+    }
+
+    [Fact]
     public async Task Two_routes_of_one_order_at_once_allocate_it_once()
     {
         var net = await RoutingScenario.CreateAsync(_admin);

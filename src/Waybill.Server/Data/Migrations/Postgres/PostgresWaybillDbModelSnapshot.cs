@@ -1112,6 +1112,10 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("short_lines");
 
+                    b.Property<string>("Snapshot")
+                        .HasColumnType("text")
+                        .HasColumnName("problem");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -1125,6 +1129,9 @@ namespace Waybill.Server.Data.Migrations.Postgres
 
                     b.HasKey("Id")
                         .HasName("pk_routing_attempts");
+
+                    b.HasIndex("CompletedAt")
+                        .HasDatabaseName("ix_routing_attempts_completed_at");
 
                     b.HasIndex("OrderId", "Number")
                         .IsUnique()

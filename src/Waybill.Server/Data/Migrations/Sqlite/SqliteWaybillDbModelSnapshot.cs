@@ -1103,6 +1103,10 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("short_lines");
 
+                    b.Property<string>("Snapshot")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("problem");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -1116,6 +1120,9 @@ namespace Waybill.Server.Data.Migrations.Sqlite
 
                     b.HasKey("Id")
                         .HasName("pk_routing_attempts");
+
+                    b.HasIndex("CompletedAt")
+                        .HasDatabaseName("ix_routing_attempts_completed_at");
 
                     b.HasIndex("OrderId", "Number")
                         .IsUnique()
