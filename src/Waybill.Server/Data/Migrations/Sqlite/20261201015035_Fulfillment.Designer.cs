@@ -10,8 +10,8 @@ using Waybill.Server.Data;
 namespace Waybill.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteWaybillDb))]
-    [Migration("20261201011117_FeedOrder")]
-    partial class FeedOrder
+    [Migration("20261201015035_Fulfillment")]
+    partial class Fulfillment
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -307,6 +307,149 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_fulfillment_order_lines_order_line_id");
 
                     b.ToTable("fulfillment_order_lines", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.Shipment", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Carrier")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("carrier");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FulfillmentOrderId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fulfillment_order_id");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Service")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("service");
+
+                    b.Property<long>("ShippedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("shipped_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TrackingNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tracking_number");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_shipments");
+
+                    b.HasIndex("FulfillmentOrderId")
+                        .HasDatabaseName("ix_shipments_fulfillment_order_id");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_shipments_order_id");
+
+                    b.HasIndex("TrackingNumber")
+                        .HasDatabaseName("ix_shipments_tracking_number");
+
+                    b.ToTable("shipments", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.ShipmentLine", b =>
+                {
+                    b.Property<string>("ShipmentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shipment_id");
+
+                    b.Property<string>("FulfillmentOrderLineId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fulfillment_order_line_id");
+
+                    b.Property<string>("OrderLineId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_line_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku");
+
+                    b.HasKey("ShipmentId", "FulfillmentOrderLineId")
+                        .HasName("pk_shipment_lines");
+
+                    b.HasIndex("FulfillmentOrderLineId")
+                        .HasDatabaseName("ix_shipment_lines_fulfillment_order_line_id");
+
+                    b.ToTable("shipment_lines", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.TrackingEvent", b =>
+                {
+                    b.Property<string>("ShipmentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shipment_id");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Location")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("location");
+
+                    b.Property<long>("OccurredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.HasKey("ShipmentId", "Sequence")
+                        .HasName("pk_shipment_tracking_events");
+
+                    b.ToTable("shipment_tracking_events", (string)null);
                 });
 
             modelBuilder.Entity("Waybill.Domain.Inventory.Location", b =>
@@ -963,6 +1106,10 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("short_lines");
 
+                    b.Property<string>("Snapshot")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("problem");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -976,6 +1123,9 @@ namespace Waybill.Server.Data.Migrations.Sqlite
 
                     b.HasKey("Id")
                         .HasName("pk_routing_attempts");
+
+                    b.HasIndex("CompletedAt")
+                        .HasDatabaseName("ix_routing_attempts_completed_at");
 
                     b.HasIndex("OrderId", "Number")
                         .IsUnique()
@@ -1856,6 +2006,50 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasConstraintName("fk_fulfillment_order_lines_fulfillment_orders_fulfillment_order_id");
                 });
 
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.Shipment", b =>
+                {
+                    b.HasOne("Waybill.Domain.Fulfillment.FulfillmentOrder", null)
+                        .WithMany("Shipments")
+                        .HasForeignKey("FulfillmentOrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipments_fulfillment_orders_fulfillment_order_id");
+
+                    b.HasOne("Waybill.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipments_orders_order_id");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.ShipmentLine", b =>
+                {
+                    b.HasOne("Waybill.Domain.Fulfillment.FulfillmentOrderLine", null)
+                        .WithMany()
+                        .HasForeignKey("FulfillmentOrderLineId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipment_lines_fulfillment_order_lines_fulfillment_order_line_id");
+
+                    b.HasOne("Waybill.Domain.Fulfillment.Shipment", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("ShipmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipment_lines_shipments_shipment_id");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.TrackingEvent", b =>
+                {
+                    b.HasOne("Waybill.Domain.Fulfillment.Shipment", null)
+                        .WithMany("TrackingEvents")
+                        .HasForeignKey("ShipmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipment_tracking_events_shipments_shipment_id");
+                });
+
             modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroupMember", b =>
                 {
                     b.HasOne("Waybill.Domain.Inventory.LocationGroup", null)
@@ -1979,6 +2173,15 @@ namespace Waybill.Server.Data.Migrations.Sqlite
             modelBuilder.Entity("Waybill.Domain.Fulfillment.FulfillmentOrder", b =>
                 {
                     b.Navigation("Lines");
+
+                    b.Navigation("Shipments");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.Shipment", b =>
+                {
+                    b.Navigation("Lines");
+
+                    b.Navigation("TrackingEvents");
                 });
 
             modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroup", b =>

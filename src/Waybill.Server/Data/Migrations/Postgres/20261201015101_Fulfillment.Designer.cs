@@ -12,7 +12,7 @@ using Waybill.Server.Data;
 namespace Waybill.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresWaybillDb))]
-    [Migration("20261201005017_Fulfillment")]
+    [Migration("20261201015101_Fulfillment")]
     partial class Fulfillment
     {
         /// <inheritdoc />
@@ -316,6 +316,149 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasDatabaseName("ix_fulfillment_order_lines_order_line_id");
 
                     b.ToTable("fulfillment_order_lines", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.Shipment", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Carrier")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("carrier");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FulfillmentOrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("fulfillment_order_id");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Service")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("service");
+
+                    b.Property<DateTimeOffset>("ShippedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("shipped_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TrackingNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("tracking_number");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_shipments");
+
+                    b.HasIndex("FulfillmentOrderId")
+                        .HasDatabaseName("ix_shipments_fulfillment_order_id");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_shipments_order_id");
+
+                    b.HasIndex("TrackingNumber")
+                        .HasDatabaseName("ix_shipments_tracking_number");
+
+                    b.ToTable("shipments", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.ShipmentLine", b =>
+                {
+                    b.Property<string>("ShipmentId")
+                        .HasColumnType("text")
+                        .HasColumnName("shipment_id");
+
+                    b.Property<string>("FulfillmentOrderLineId")
+                        .HasColumnType("text")
+                        .HasColumnName("fulfillment_order_line_id");
+
+                    b.Property<string>("OrderLineId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_line_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("sku");
+
+                    b.HasKey("ShipmentId", "FulfillmentOrderLineId")
+                        .HasName("pk_shipment_lines");
+
+                    b.HasIndex("FulfillmentOrderLineId")
+                        .HasDatabaseName("ix_shipment_lines_fulfillment_order_line_id");
+
+                    b.ToTable("shipment_lines", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.TrackingEvent", b =>
+                {
+                    b.Property<string>("ShipmentId")
+                        .HasColumnType("text")
+                        .HasColumnName("shipment_id");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Location")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("location");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.HasKey("ShipmentId", "Sequence")
+                        .HasName("pk_shipment_tracking_events");
+
+                    b.ToTable("shipment_tracking_events", (string)null);
                 });
 
             modelBuilder.Entity("Waybill.Domain.Inventory.Location", b =>
@@ -972,6 +1115,10 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("short_lines");
 
+                    b.Property<string>("Snapshot")
+                        .HasColumnType("text")
+                        .HasColumnName("problem");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -985,6 +1132,9 @@ namespace Waybill.Server.Data.Migrations.Postgres
 
                     b.HasKey("Id")
                         .HasName("pk_routing_attempts");
+
+                    b.HasIndex("CompletedAt")
+                        .HasDatabaseName("ix_routing_attempts_completed_at");
 
                     b.HasIndex("OrderId", "Number")
                         .IsUnique()
@@ -1588,6 +1738,9 @@ namespace Waybill.Server.Data.Migrations.Postgres
                     b.HasIndex("Subject")
                         .HasDatabaseName("ix_outbox_events_subject");
 
+                    b.HasIndex("TransactionId", "Sequence")
+                        .HasDatabaseName("ix_outbox_events_transaction_id_sequence");
+
                     b.ToTable("outbox_events", (string)null);
                 });
 
@@ -1760,6 +1913,10 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("last_sequence");
 
+                    b.Property<long>("LastTransactionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_transaction_id");
+
                     b.Property<string>("LeaseOwner")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -1862,6 +2019,50 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_fulfillment_order_lines_fulfillment_orders_fulfillment_orde");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.Shipment", b =>
+                {
+                    b.HasOne("Waybill.Domain.Fulfillment.FulfillmentOrder", null)
+                        .WithMany("Shipments")
+                        .HasForeignKey("FulfillmentOrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipments_fulfillment_orders_fulfillment_order_id");
+
+                    b.HasOne("Waybill.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipments_orders_order_id");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.ShipmentLine", b =>
+                {
+                    b.HasOne("Waybill.Domain.Fulfillment.FulfillmentOrderLine", null)
+                        .WithMany()
+                        .HasForeignKey("FulfillmentOrderLineId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipment_lines_fulfillment_order_lines_fulfillment_order_li");
+
+                    b.HasOne("Waybill.Domain.Fulfillment.Shipment", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("ShipmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipment_lines_shipments_shipment_id");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.TrackingEvent", b =>
+                {
+                    b.HasOne("Waybill.Domain.Fulfillment.Shipment", null)
+                        .WithMany("TrackingEvents")
+                        .HasForeignKey("ShipmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipment_tracking_events_shipments_shipment_id");
                 });
 
             modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroupMember", b =>
@@ -1987,6 +2188,15 @@ namespace Waybill.Server.Data.Migrations.Postgres
             modelBuilder.Entity("Waybill.Domain.Fulfillment.FulfillmentOrder", b =>
                 {
                     b.Navigation("Lines");
+
+                    b.Navigation("Shipments");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Fulfillment.Shipment", b =>
+                {
+                    b.Navigation("Lines");
+
+                    b.Navigation("TrackingEvents");
                 });
 
             modelBuilder.Entity("Waybill.Domain.Inventory.LocationGroup", b =>

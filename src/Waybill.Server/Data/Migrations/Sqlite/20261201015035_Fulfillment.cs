@@ -10,6 +10,13 @@ namespace Waybill.Server.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<long>(
+                name: "last_transaction_id",
+                table: "event_cursors",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0L);
+
             migrationBuilder.AddColumn<int>(
                 name: "max_splits",
                 table: "channels",
@@ -61,7 +68,8 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                     actor = table.Column<string>(type: "TEXT", nullable: true),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
                     completed_at = table.Column<long>(type: "INTEGER", nullable: true),
-                    version = table.Column<int>(type: "INTEGER", nullable: false)
+                    version = table.Column<int>(type: "INTEGER", nullable: false),
+                    problem = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -99,6 +107,94 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "shipments",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "TEXT", nullable: false),
+                    fulfillment_order_id = table.Column<string>(type: "TEXT", nullable: false),
+                    order_id = table.Column<string>(type: "TEXT", nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    carrier = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    service = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    tracking_number = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    shipped_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    version = table.Column<int>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_shipments", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_shipments_fulfillment_orders_fulfillment_order_id",
+                        column: x => x.fulfillment_order_id,
+                        principalTable: "fulfillment_orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_shipments_orders_order_id",
+                        column: x => x.order_id,
+                        principalTable: "orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "shipment_lines",
+                columns: table => new
+                {
+                    shipment_id = table.Column<string>(type: "TEXT", nullable: false),
+                    fulfillment_order_line_id = table.Column<string>(type: "TEXT", nullable: false),
+                    order_line_id = table.Column<string>(type: "TEXT", nullable: false),
+                    sku = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    quantity = table.Column<int>(type: "INTEGER", nullable: false),
+                    position = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_shipment_lines", x => new { x.shipment_id, x.fulfillment_order_line_id });
+                    table.ForeignKey(
+                        name: "fk_shipment_lines_fulfillment_order_lines_fulfillment_order_line_id",
+                        column: x => x.fulfillment_order_line_id,
+                        principalTable: "fulfillment_order_lines",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_shipment_lines_shipments_shipment_id",
+                        column: x => x.shipment_id,
+                        principalTable: "shipments",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "shipment_tracking_events",
+                columns: table => new
+                {
+                    shipment_id = table.Column<string>(type: "TEXT", nullable: false),
+                    sequence = table.Column<int>(type: "INTEGER", nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    occurred_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    location = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    description = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_shipment_tracking_events", x => new { x.shipment_id, x.sequence });
+                    table.ForeignKey(
+                        name: "fk_shipment_tracking_events_shipments_shipment_id",
+                        column: x => x.shipment_id,
+                        principalTable: "shipments",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_events_transaction_id_sequence",
+                table: "outbox_events",
+                columns: new[] { "transaction_id", "sequence" });
+
             migrationBuilder.CreateIndex(
                 name: "ix_fulfillment_order_lines_fulfillment_order_id",
                 table: "fulfillment_order_lines",
@@ -125,23 +221,65 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                 column: "status");
 
             migrationBuilder.CreateIndex(
+                name: "ix_routing_attempts_completed_at",
+                table: "routing_attempts",
+                column: "completed_at");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_routing_attempts_order_id_number",
                 table: "routing_attempts",
                 columns: new[] { "order_id", "number" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_shipment_lines_fulfillment_order_line_id",
+                table: "shipment_lines",
+                column: "fulfillment_order_line_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_shipments_fulfillment_order_id",
+                table: "shipments",
+                column: "fulfillment_order_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_shipments_order_id",
+                table: "shipments",
+                column: "order_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_shipments_tracking_number",
+                table: "shipments",
+                column: "tracking_number");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "fulfillment_order_lines");
-
-            migrationBuilder.DropTable(
                 name: "routing_attempts");
 
             migrationBuilder.DropTable(
+                name: "shipment_lines");
+
+            migrationBuilder.DropTable(
+                name: "shipment_tracking_events");
+
+            migrationBuilder.DropTable(
+                name: "fulfillment_order_lines");
+
+            migrationBuilder.DropTable(
+                name: "shipments");
+
+            migrationBuilder.DropTable(
                 name: "fulfillment_orders");
+
+            migrationBuilder.DropIndex(
+                name: "ix_outbox_events_transaction_id_sequence",
+                table: "outbox_events");
+
+            migrationBuilder.DropColumn(
+                name: "last_transaction_id",
+                table: "event_cursors");
 
             migrationBuilder.DropColumn(
                 name: "max_splits",
