@@ -16,8 +16,12 @@ public static class OrderStore
 
     public static async Task<(Order Order, Customer Customer)> LoadAsync(WaybillDb db, string id, CancellationToken cancellationToken)
     {
-        var order = await db.Orders.Whole().FirstOrDefaultAsync(o => o.Id == id, cancellationToken)
-            ?? throw new ProblemException(Problems.NotFound("order", id));
+        // Groups and lines in one round trip (one row per line), payments in a second: not the four of a split query,
+        // and no lines × payments product of a single one. Every order action and every flow step on an order starts here.
+        var order = await db.Orders.Include(o => o.DeliveryGroups).ThenInclude(g => g.Lines).AsSingleQuery()
+                        .FirstOrDefaultAsync(o => o.Id == id, cancellationToken)
+                    ?? throw new ProblemException(Problems.NotFound("order", id));
+        await db.Entry(order).Collection(o => o.Payments).LoadAsync(cancellationToken);
         order.RestoreRequestOrder();
         var customer = await db.Customers.FirstAsync(c => c.Id == order.CustomerId, cancellationToken);
         return (order, customer);
