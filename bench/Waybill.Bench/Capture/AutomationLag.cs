@@ -21,13 +21,16 @@ public static class AutomationLag
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         var created = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var decided = new Dictionary<string, (DateTimeOffset At, bool Held)>(StringComparer.Ordinal);
+        // Flow 2 routes every approved order: its first order.routed or order.backordered (issue 5's end to end).
+        var routed = new Dictionary<string, (DateTimeOffset At, bool Backordered)>(StringComparer.Ordinal);
         string? cursor = null;
         var loadEnded = Stopwatch.StartNew();
         var cpuAtLoadEnd = serverCpu();
         while (true)
         {
-            cursor = await ReadAvailableAsync(http, cursor, created, decided, cancellationToken);
-            if (created.Count > 0 && created.Keys.All(decided.ContainsKey)) break;
+            cursor = await ReadAvailableAsync(http, cursor, created, decided, routed, cancellationToken);
+            if (created.Count > 0 && created.Keys.All(decided.ContainsKey)
+                && decided.Where(d => !d.Value.Held).All(d => routed.ContainsKey(d.Key))) break;
             if (loadEnded.Elapsed > drainLimit) break;
             await Task.Delay(250, cancellationToken);
         }
@@ -40,6 +43,7 @@ public static class AutomationLag
         var decidedInWindow = decided.Values.Count(d => d.At >= start && d.At <= end);
         var backlogAtEnd = created.Count - decided.Values.Count(d => d.At <= end);
         var undecided = created.Keys.Count(id => !decided.ContainsKey(id));
+        var routeLatencies = inWindow.Where(c => routed.ContainsKey(c.Key)).Select(c => (routed[c.Key].At - c.Value).TotalMilliseconds).Order().ToList();
         // With capture stopped, the server's CPU goes to the runs (and to this reader's feed pages): a per-run cost that
         // does not depend on what else the machine is doing.
         var decidedAfterLoad = decided.Values.Count(d => d.At > end);
@@ -59,6 +63,12 @@ public static class AutomationLag
             BacklogAtLoadEnd: backlogAtEnd,
             DrainSeconds: undecided == 0 && decided.Count > 0 ? Math.Max(0, (decided.Values.Max(d => d.At) - end).TotalSeconds) : null,
             UndecidedAfterDrainLimit: undecided,
+            Routed: routed.Count,
+            Backordered: routed.Values.Count(r => r.Backordered),
+            RoutedPerSecond: routed.Values.Count(r => r.At >= start && r.At <= end) / measuredSeconds,
+            RouteP50Ms: Percentile(routeLatencies, 0.50),
+            RouteP99Ms: Percentile(routeLatencies, 0.99),
+            UnroutedApproved: decided.Count(d => !d.Value.Held && !routed.ContainsKey(d.Key)),
             DecidedAfterLoad: decidedAfterLoad,
             DrainCpuMsPerDecision: decidedAfterLoad == 0 ? null : drainCpu.TotalMilliseconds / decidedAfterLoad,
             FailedRunErrors: failures);
@@ -81,11 +91,12 @@ public static class AutomationLag
 
     /// <summary>Reads every page the feed has now, from <paramref name="cursor"/>; returns where to go on from.</summary>
     private static async Task<string?> ReadAvailableAsync(
-        HttpClient http, string? cursor, Dictionary<string, DateTimeOffset> created, Dictionary<string, (DateTimeOffset, bool)> decided, CancellationToken cancellationToken)
+        HttpClient http, string? cursor, Dictionary<string, DateTimeOffset> created, Dictionary<string, (DateTimeOffset, bool)> decided,
+        Dictionary<string, (DateTimeOffset, bool)> routed, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var path = $"/api/v1/events?types=order.created,order.approved,order.held&limit={Page}" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}");
+            var path = $"/api/v1/events?types=order.created,order.approved,order.held,order.routed,order.backordered&limit={Page}" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}");
             using var response = await http.GetAsync(path, cancellationToken);
             response.EnsureSuccessStatusCode();
             using var page = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(cancellationToken));
@@ -99,6 +110,8 @@ public static class AutomationLag
                     case "order.created": created.TryAdd(subject, time); break;
                     case "order.approved": decided.TryAdd(subject, (time, false)); break;
                     case "order.held": decided.TryAdd(subject, (time, true)); break;
+                    case "order.routed": routed.TryAdd(subject, (time, false)); break;
+                    case "order.backordered": routed.TryAdd(subject, (time, true)); break;
                 }
             }
             if (page.RootElement.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String) cursor = next.GetString();
@@ -123,6 +136,12 @@ public sealed record AutomationResult(
     int BacklogAtLoadEnd,
     double? DrainSeconds,
     int UndecidedAfterDrainLimit,
+    int Routed,
+    int Backordered,
+    double RoutedPerSecond,
+    double? RouteP50Ms,
+    double? RouteP99Ms,
+    int UnroutedApproved,
     int DecidedAfterLoad,
     double? DrainCpuMsPerDecision,
     IReadOnlyList<string> FailedRunErrors);

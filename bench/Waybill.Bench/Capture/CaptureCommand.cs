@@ -188,6 +188,10 @@ public static class CaptureCommand
                     + $"{automation.DecisionsPerSecond:F1} decisions/s against {automation.CapturedPerSecond:F1} captures/s in the window, "
                     + $"created→decided p50 {Ms(automation.P50Ms)} p99 {Ms(automation.P99Ms)}, backlog at load end {automation.BacklogAtLoadEnd:N0}, "
                     + (automation.DrainSeconds is { } drain ? $"drained {drain:F1} s after" : $"{automation.UndecidedAfterDrainLimit:N0} undecided after {DrainLimit.TotalSeconds:F0} s"));
+                Console.WriteLine(
+                    $"  routing: {automation.Routed:N0} approved orders routed ({automation.Backordered:N0} backordered), "
+                    + $"{automation.RoutedPerSecond:F1} routed/s in the window, created→routed p50 {Ms(automation.RouteP50Ms)} p99 {Ms(automation.RouteP99Ms)}, "
+                    + $"{automation.UnroutedApproved:N0} approved but not routed at the end");
                 if (automation.DrainCpuMsPerDecision is { } perRun)
                     Console.WriteLine($"  after the load: {automation.DecidedAfterLoad:N0} decided, {perRun:F2} ms of server CPU per decision");
                 foreach (var (error, count) in automation.FailedRunErrors.GroupBy(e => e).Select(g => (g.Key, g.Count())))
