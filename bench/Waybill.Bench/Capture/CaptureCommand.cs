@@ -160,6 +160,13 @@ public static class CaptureCommand
                 TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
 
+            if (options.Flows)
+            {
+                var seeding = Stopwatch.StartNew();
+                await RoutingStock.SeedAsync(server.BaseAddress, server.ApiKey, options.Seed, cancellationToken);
+                Console.WriteLine($"  stocked 5 warehouses for routing in {seeding.Elapsed.TotalSeconds:F1} s");
+            }
+
             using var driver = new LoadDriver(server.BaseAddress, server.ApiKey, options.Clients);
             PhaseResult phase;
             try
