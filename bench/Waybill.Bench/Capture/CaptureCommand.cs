@@ -202,7 +202,9 @@ public static class CaptureCommand
                 if (automation.DrainCpuMsPerDecision is { } perRun)
                     Console.WriteLine($"  after the load: {automation.DecidedAfterLoad:N0} decided, {perRun:F2} ms of server CPU per decision");
                 foreach (var (error, count) in automation.FailedRunErrors.GroupBy(e => e).Select(g => (g.Key, g.Count())))
-                    Console.WriteLine($"    failed runs ({count} of the newest 100): {error}");
+                    Console.WriteLine(error.StartsWith("undecided order", StringComparison.Ordinal)
+                        ? $"    {error}"
+                        : $"    failed runs ({count} of the newest 100): {error}");
             }
             // Orders the automation never decided: keep the server's log to see why.
             keepWork = automation is { UndecidedAfterDrainLimit: > 0 };
