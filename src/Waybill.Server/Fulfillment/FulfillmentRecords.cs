@@ -45,7 +45,7 @@ public static class FulfillmentRecords
         foreach (var e in fo.Events)
         {
             object data = e.Type == FulfillmentOrderEventTypes.StatusChanged
-                ? new FulfillmentOrderStatusChanged(response, e.PreviousStatus)
+                ? new StatusChanged<FulfillmentOrderResponse, FulfillmentOrderStatus>(response, e.PreviousStatus)
                 : response;
             outbox.Add(e.Type, fo.OrderId, data);
             audit.Record("fulfillment_order", fo.Id, e.Action, actor,
@@ -53,15 +53,4 @@ public static class FulfillmentRecords
         }
         fo.ClearEvents();
     }
-}
-
-/// <summary>Data of <c>fulfillment_order.status_changed</c>: the fulfillment order, plus where it came from.</summary>
-public sealed record FulfillmentOrderStatusChanged(
-    [property: System.Text.Json.Serialization.JsonIgnore] FulfillmentOrderResponse FulfillmentOrder,
-    FulfillmentOrderStatus? PreviousStatus)
-{
-    [System.Text.Json.Serialization.JsonExtensionData]
-    public Dictionary<string, System.Text.Json.JsonElement> Fields { get; } =
-        System.Text.Json.JsonSerializer.SerializeToElement(FulfillmentOrder, WaybillJson.Options).EnumerateObject()
-            .ToDictionary(p => p.Name, p => p.Value.Clone());
 }

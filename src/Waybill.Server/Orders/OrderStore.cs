@@ -42,7 +42,7 @@ public static class OrderStore
         foreach (var e in order.Events)
         {
             object data = e.Type == OrderEventTypes.StatusChanged
-                ? new OrderStatusChanged(response, e.PreviousStatus)
+                ? new StatusChanged<OrderResponse, OrderStatus>(response, e.PreviousStatus)
                 : response;
             outbox.Add(e.Type, order.Id, data);
             // One history entry per change: the capture, and every status change (approve, hold, release-hold, …).
@@ -61,16 +61,4 @@ public static class OrderStore
     }
 
     public static void CheckIfMatch(HttpRequest request, Order order) => IfMatch.Check(request, order.Version);
-}
-
-/// <summary>Data of <c>order.status_changed</c>: the order, plus where it came from.</summary>
-public sealed record OrderStatusChanged(
-    [property: System.Text.Json.Serialization.JsonIgnore] OrderResponse Order,
-    OrderStatus? PreviousStatus)
-{
-    // The order's fields sit at the top level of data, beside previousStatus.
-    [System.Text.Json.Serialization.JsonExtensionData]
-    public Dictionary<string, System.Text.Json.JsonElement> Fields { get; } =
-        System.Text.Json.JsonSerializer.SerializeToElement(Order, WaybillJson.Options).EnumerateObject()
-            .ToDictionary(p => p.Name, p => p.Value.Clone());
 }

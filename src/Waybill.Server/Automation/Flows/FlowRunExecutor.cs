@@ -78,6 +78,7 @@ public sealed class FlowRunExecutor(
         }
         var steps = parsed.Definition!.Steps;
         var scope = await ScopeAsync(run, cancellationToken);
+        var dispatched = EventOf(run);
         var unsaved = new List<FlowRunStep>();
         var position = run.NextStep;
         while (true)
@@ -93,7 +94,7 @@ public sealed class FlowRunExecutor(
             try
             {
                 state.Reset(inOnError: false);
-                var (skipped, resolved, output) = await RunStepAsync(run, step, scope, cancellationToken);
+                var (skipped, resolved, output) = await RunStepAsync(run, step, scope, dispatched, cancellationToken);
                 input = resolved;
                 unsaved.Add(Record(run, FlowRunPhases.Steps, position, step, skipped ? "skipped" : "completed", input, output, null, started));
                 Remember(scope, step, skipped, output);
@@ -200,13 +201,14 @@ public sealed class FlowRunExecutor(
     };
 
     /// <summary>Evaluates <c>when</c>, resolves the input and runs the action; the caller records and saves.</summary>
-    private async Task<(bool Skipped, JsonObject? Input, JsonNode? Output)> RunStepAsync(FlowRun run, FlowStep step, FlowScope scope, CancellationToken cancellationToken)
+    private async Task<(bool Skipped, JsonObject? Input, JsonNode? Output)> RunStepAsync(FlowRun run, FlowStep step, FlowScope scope, DispatchedEvent dispatched,
+        CancellationToken cancellationToken)
     {
         if (step.When is not null && !expressions.EvaluateCondition(step.When, scope)) return (true, null, null);
         var input = FlowInputs.Resolve(step.Input, scope, expressions);
         var action = actions.FirstOrDefault(a => a.Name == step.Action)
             ?? throw new InvalidOperationException($"The action '{step.Action}' is not on this node.");
-        var context = new FlowActionContext(services, ActorOf(run.FlowName), run.FlowName, run.Id, step.Id ?? step.Action, EventOf(run));
+        var context = new FlowActionContext(services, ActorOf(run.FlowName), run.FlowName, run.Id, step.Id ?? step.Action, dispatched);
         var output = await action.RunAsync(context, (JsonObject)input.DeepClone(), cancellationToken);
         return (false, input, output);
     }
@@ -295,11 +297,12 @@ public sealed class FlowRunExecutor(
             try
             {
                 var scope = (await ScopeAsync(run, cancellationToken, unsaved)).WithError(message, step?.Id, step?.Action ?? "");
+                var dispatched = EventOf(run);
                 for (var i = 0; i < onError.Count; i++)
                 {
                     state.Reset(inOnError: true);
                     var started = clock.UtcNow;
-                    var (skipped, resolved, output) = await RunStepAsync(run, onError[i], scope, cancellationToken);
+                    var (skipped, resolved, output) = await RunStepAsync(run, onError[i], scope, dispatched, cancellationToken);
                     db.FlowRunSteps.Add(Record(run, FlowRunPhases.OnError, i, onError[i], skipped ? "skipped" : "completed", resolved, output, null, started));
                     Remember(scope, onError[i], skipped, output);
                 }

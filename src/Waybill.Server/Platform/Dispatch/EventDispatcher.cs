@@ -83,26 +83,44 @@ public sealed class EventDispatcher(
         // million-line import announces a million). At least once either way: after a crash the events since the last
         // move are handed over again, and consumers find what they already did (decision 0011).
         var full = batch.Count == _options.BatchSize;
-        FeedPosition? handled = null;
-        var failed = false;
+        if (batch.Count == 0) return (false, false);
+        bool isBatchConsumer;
         await using (var scope = scopes.CreateAsyncScope())
+            isBatchConsumer = scope.ServiceProvider.GetServices<IEventConsumer>().First(c => c.Name == consumer) is IBatchEventConsumer;
+        var (handled, failed) = isBatchConsumer
+            ? await HandleBatchAsync(consumer, batch, cancellationToken)
+            : await HandleEachAsync(consumer, batch, cancellationToken);
+        if (handled is { } last)
         {
-            if (scope.ServiceProvider.GetServices<IEventConsumer>().First(c => c.Name == consumer) is IBatchEventConsumer batchConsumer && batch.Count > 0)
-            {
-                try
-                {
-                    await batchConsumer.HandleBatchAsync(batch.Select(DispatchedEvent.From).ToList(), cancellationToken);
-                    handled = FeedPosition.Of(batch[^1]);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    log.LogWarning(ex, "Consumer {Consumer} failed on the events #{First}–#{Last}; it gets them again after a backoff.",
-                        consumer, batch[0].Sequence, batch[^1].Sequence);
-                    failed = true;
-                }
-                batch = [];
-            }
+            await using var scope = scopes.CreateAsyncScope();
+            // The lease went to another node (this one stalled past it): stop; that node goes on from the cursor.
+            if (!await AdvanceAsync(scope.ServiceProvider.GetRequiredService<WaybillDb>(), consumer, last, cancellationToken)) return (false, false);
         }
+        return (!failed && full, failed);
+    }
+
+    /// <summary>A batch consumer gets the whole batch in one scope: all of it is handled, or none.</summary>
+    private async Task<(FeedPosition? Handled, bool Failed)> HandleBatchAsync(string consumer, List<OutboxEvent> batch, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var handler = (IBatchEventConsumer)scope.ServiceProvider.GetServices<IEventConsumer>().First(c => c.Name == consumer);
+        try
+        {
+            await handler.HandleBatchAsync(batch.Select(DispatchedEvent.From).ToList(), cancellationToken);
+            return (FeedPosition.Of(batch[^1]), false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            log.LogWarning(ex, "Consumer {Consumer} failed on the events #{First}–#{Last}; it gets them again after a backoff.",
+                consumer, batch[0].Sequence, batch[^1].Sequence);
+            return (null, true);
+        }
+    }
+
+    /// <summary>Any other consumer gets the events one by one, each in its own scope, up to the first that fails.</summary>
+    private async Task<(FeedPosition? Handled, bool Failed)> HandleEachAsync(string consumer, List<OutboxEvent> batch, CancellationToken cancellationToken)
+    {
+        FeedPosition? handled = null;
         foreach (var row in batch)
         {
             var e = DispatchedEvent.From(row);
@@ -116,18 +134,11 @@ public sealed class EventDispatcher(
             {
                 log.LogWarning(ex, "Consumer {Consumer} failed on event {EventId} ({Type}, #{Sequence}); it gets the event again after a backoff.",
                     consumer, e.Id, e.Type, e.Sequence);
-                failed = true;
-                break;
+                return (handled, true);
             }
             handled = FeedPosition.Of(row);
         }
-        if (handled is { } last)
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            // The lease went to another node (this one stalled past it): stop; that node goes on from the cursor.
-            if (!await AdvanceAsync(scope.ServiceProvider.GetRequiredService<WaybillDb>(), consumer, last, cancellationToken)) return (false, false);
-        }
-        return (!failed && full, failed);
+        return (handled, false);
     }
 
     /// <summary>The consumer's cursor, once this node holds its lease; null while another node holds it.</summary>
