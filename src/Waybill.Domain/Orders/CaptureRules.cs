@@ -53,13 +53,19 @@ internal static class CaptureRules
         }
 
         for (var p = 0; p < draft.Payments.Count; p++)
-        {
-            var payment = draft.Payments[p];
-            CheckAmount(currency, payment.AuthorizedAmount, $"payments[{p}].authorizedAmount", errors, mustBeNonNegative: true);
-            CheckAmount(currency, payment.CapturedAmount, $"payments[{p}].capturedAmount", errors, mustBeNonNegative: true);
-            if (payment.CapturedAmount > payment.AuthorizedAmount)
-                errors.Add($"payments[{p}].capturedAmount", "More cannot be captured than was authorized.");
-        }
+            CheckPayment(currency, draft.Payments[p], $"payments[{p}].", errors);
+    }
+
+    /// <param name="prefix">The payment's path in the request with a trailing dot (<c>payments[0].</c>), or empty for a body that is the payment.</param>
+    public static void CheckPayment(Currency currency, PaymentDraft payment, string prefix, FieldErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(currency);
+        ArgumentNullException.ThrowIfNull(payment);
+        ArgumentNullException.ThrowIfNull(errors);
+        CheckAmount(currency, payment.AuthorizedAmount, $"{prefix}authorizedAmount", errors, mustBeNonNegative: true);
+        CheckAmount(currency, payment.CapturedAmount, $"{prefix}capturedAmount", errors, mustBeNonNegative: true);
+        if (payment.CapturedAmount > payment.AuthorizedAmount)
+            errors.Add($"{prefix}capturedAmount", "More cannot be captured than was authorized.");
     }
 
     private static void CheckAdjustments(Currency currency, IReadOnlyList<AdjustmentDraft> adjustments, decimal lineAmount, string path, FieldErrors errors)

@@ -12,11 +12,17 @@ public readonly record struct UnitsShare(decimal Amount, decimal AdjustmentAmoun
 }
 
 /// <summary>
-/// A line's amounts spread over its units once (domain.md "Money", "Units"): the line amount, every adjustment and every
-/// tax each split over the ordered units by the largest remainder method with equal weights, so the first units carry
+/// A line's amounts spread over its units once (domain.md "Money", "Units"): the line amount, its adjustments and its
+/// taxes each split over the ordered units by the largest remainder method with equal weights, so the first units carry
 /// the extra minor units. Every later split — a shipment's invoice (units from the front), a cancel (from the back), a
 /// return — is a sum over a run of units, so the parts of a line always add up to the line.
 /// </summary>
+/// <remarks>
+/// The adjustments are split as one sum, not one by one: split separately, two one-cent discounts on a two-unit line of
+/// two cents would both put their cent on the first unit, leaving it at −0.01. Split as a sum, no unit's adjustment
+/// exceeds its amount whenever the line's does not (the same floors, and the extra cents on the same first units).
+/// Taxes are split as one sum too, so a unit's tax follows the same rule.
+/// </remarks>
 public static class LineUnits
 {
     /// <summary>The share of units <c>[firstUnit, firstUnit + count)</c> of the line's ordered units.</summary>
@@ -27,10 +33,10 @@ public static class LineUnits
         var units = line.QuantityOrdered;
         if (firstUnit < 0 || count < 0 || firstUnit + count > units)
             throw new ArgumentOutOfRangeException(nameof(count), $"Units {firstUnit}..{firstUnit + count} are outside the line's {units}.");
-        decimal adjustment = 0, tax = 0;
-        foreach (var a in line.Adjustments) adjustment += Share(a.Amount, currency, units, firstUnit, count);
-        foreach (var t in line.Taxes) tax += Share(t.Amount, currency, units, firstUnit, count);
-        return new UnitsShare(Share(line.LineAmount, currency, units, firstUnit, count), currency.Normalize(adjustment), currency.Normalize(tax));
+        return new UnitsShare(
+            Share(line.LineAmount, currency, units, firstUnit, count),
+            Share(line.AdjustmentAmount, currency, units, firstUnit, count),
+            Share(line.TaxAmount, currency, units, firstUnit, count));
     }
 
     /// <summary>

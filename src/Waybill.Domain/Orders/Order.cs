@@ -32,6 +32,14 @@ public sealed class Order
     /// <summary>The reservation holding the order's stock since capture (null until stock was asked for).</summary>
     public string? ReservationId { get; private set; }
 
+    /// <summary>
+    /// Captured money not applied to an invoice nor refunded yet (domain.md "Payments"): captured at checkout, or more
+    /// than the invoices needed. Ensure-funds uses it before capturing anything; it is stored, not derived, so the money
+    /// invariant <c>Σ captured − Σ refunded = Σ invoices paid − Σ credit memos refunded + unapplied</c> checks every
+    /// operation that moves money.
+    /// </summary>
+    public decimal UnappliedPaymentAmount { get; private set; }
+
     public Currency Currency => Currency.Of(CurrencyCode);
     public IReadOnlyList<DeliveryGroup> DeliveryGroups => _deliveryGroups;
     public IReadOnlyList<PaymentSummary> Payments => _payments;
@@ -114,6 +122,7 @@ public sealed class Order
 
         for (var p = 0; p < draft.Payments.Count; p++)
             order._payments.Add(new PaymentSummary(ids.NewId(), draft.Payments[p], p));
+        order.UnappliedPaymentAmount = draft.Payments.Sum(p => p.CapturedAmount);
 
         order._events.Add(new OrderEvent(OrderEventTypes.Created, "capture", null, OrderStatus.Created, null));
         return order;
@@ -218,6 +227,55 @@ public sealed class Order
         MoveTo(status, now);
         if (previous != Status) _events.Add(new OrderEvent(OrderEventTypes.StatusChanged, OrderTransitions.Ship, previous, Status, null));
     }
+
+    /// <summary>A further authorization (the customer paid the rest, a new card after a decline); what it captured already is unapplied.</summary>
+    public PaymentSummary AddPayment(string id, PaymentDraft draft, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var errors = new FieldErrors();
+        CaptureRules.CheckPayment(Currency, draft, "", errors);
+        errors.ThrowIfAny();
+        var payment = new PaymentSummary(id, draft, _payments.Count == 0 ? 0 : _payments.Max(p => p.Position) + 1);
+        _payments.Add(payment);
+        UnappliedPaymentAmount += draft.CapturedAmount;
+        UpdatedAt = now;
+        Version++;
+        return payment;
+    }
+
+    public PaymentSummary Payment(string paymentId) =>
+        _payments.FirstOrDefault(p => p.Id == paymentId) ?? throw new ArgumentException($"The order has no payment '{paymentId}'.", nameof(paymentId));
+
+    /// <summary>The gateway captured from one of the order's payments; what the invoice it was for does not take stays unapplied.</summary>
+    public void RecordCapture(string paymentId, decimal amount, decimal appliedToInvoice)
+    {
+        if (appliedToInvoice < 0 || appliedToInvoice > amount) throw new ArgumentOutOfRangeException(nameof(appliedToInvoice));
+        Payment(paymentId).RecordCapture(amount);
+        UnappliedPaymentAmount += amount - appliedToInvoice;
+    }
+
+    /// <summary>Takes <paramref name="amount"/> of the unapplied balance for an invoice.</summary>
+    public void ApplyUnapplied(decimal amount)
+    {
+        if (amount <= 0 || amount > UnappliedPaymentAmount)
+            throw new ArgumentOutOfRangeException(nameof(amount), $"{amount} cannot be taken from an unapplied balance of {UnappliedPaymentAmount}.");
+        UnappliedPaymentAmount -= amount;
+    }
+
+    /// <summary>
+    /// The gateway refunded from one of the order's payments: for a credit memo (<paramref name="forCreditMemo"/>), or
+    /// out of the unapplied balance (excess funds).
+    /// </summary>
+    public void RecordRefund(string paymentId, decimal amount, bool forCreditMemo)
+    {
+        if (!forCreditMemo && amount > UnappliedPaymentAmount)
+            throw new DomainException("amount_exceeds_available", $"The order has {UnappliedPaymentAmount} of excess funds; {amount} cannot be refunded from them.");
+        Payment(paymentId).RecordRefund(amount);
+        if (!forCreditMemo) UnappliedPaymentAmount -= amount;
+    }
+
+    /// <summary>The gateway voided what is left of an authorization (nothing more will be captured from it).</summary>
+    public void RecordReversal(string paymentId, decimal amount) => Payment(paymentId).RecordReversal(amount);
 
     /// <summary>The reservation routing holds the order's stock in, when capture held none (nothing was in stock then).</summary>
     public void UseReservation(string reservationId)

@@ -109,9 +109,9 @@ public sealed record OrderLineResponse(
 public sealed record PaymentResponse(
     string Id, string Method, string Gateway, string? GatewayReference,
     decimal AuthorizedAmount, decimal CapturedAmount, decimal RefundedAmount, decimal AvailableToCapture, decimal AvailableToRefund,
-    DateTimeOffset? AuthorizationExpiresAt)
+    DateTimeOffset? AuthorizationExpiresAt, decimal ReversedAmount)
 {
     public static PaymentResponse From(PaymentSummary p, Func<decimal, decimal> m) => new(
         p.Id, p.Method, p.Gateway, p.GatewayReference, m(p.AuthorizedAmount), m(p.CapturedAmount), m(p.RefundedAmount),
-        m(p.AvailableToCapture), m(p.AvailableToRefund), p.AuthorizationExpiresAt);
+        m(p.AvailableToCapture), m(p.AvailableToRefund), p.AuthorizationExpiresAt, m(p.ReversedAmount));
 }

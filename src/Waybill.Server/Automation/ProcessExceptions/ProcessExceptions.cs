@@ -81,6 +81,6 @@ public sealed class ProcessExceptions(WaybillDb db, EventOutbox outbox, AuditTra
             .Select(g => new { OrderId = g.Key, Count = g.Count() })
             .ToDictionaryAsync(x => x.OrderId, x => x.Count, cancellationToken);
 
-    private static readonly ProcessExceptionStatus[] OpenStatuses =
+    internal static readonly ProcessExceptionStatus[] OpenStatuses =
         [.. Enum.GetValues<ProcessExceptionStatus>().Where(ProcessExceptionTransitions.IsOpen)];
 }

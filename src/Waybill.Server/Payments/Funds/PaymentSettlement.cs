@@ -1,0 +1,125 @@
+using Microsoft.EntityFrameworkCore;
+using Waybill.Domain.Automation;
+using Waybill.Domain.Orders;
+using Waybill.Domain.Payments;
+using Waybill.Server.Automation.ProcessExceptions;
+using Waybill.Server.Data;
+using Waybill.Server.Orders;
+using Waybill.Server.Payments.Invoices;
+using Waybill.Server.Platform;
+
+namespace Waybill.Server.Payments.Funds;
+
+/// <summary>A gateway's word on one interaction: an answer to a call, or a notification with the outcome of a pending one.</summary>
+public sealed record PaymentOutcome(string InteractionId, PaymentInteractionResult Result, string? GatewayReference, string? Message, string? Code);
+
+/// <summary>
+/// Records gateway outcomes on an order in one transaction: the interaction, the payment summary's figures, the invoice
+/// the money was for, the events. An outcome for an interaction settled already changes nothing, so answers that arrive
+/// twice (a retry's, a duplicate notification) are harmless. The order row is locked first: every money change of one
+/// order happens one at a time.
+/// </summary>
+public sealed class PaymentSettlement(WaybillDb db, RequestCommit commit, EventOutbox outbox, AuditTrail audit, ProcessExceptions exceptions, IClock clock)
+{
+    /// <summary>The process exception's retry reference for an invoice ensure-funds could not pay.</summary>
+    public static string InvoiceRetryReference(string invoiceId) => "invoice:" + invoiceId;
+
+    /// <param name="conclude">
+    /// Also settle the invoices' fate: one left with a balance and no call open fails and raises a payment process
+    /// exception. Ensure-funds passes false between its rounds (another payment may still cover it).
+    /// </param>
+    /// <param name="notification">The notification that brought the outcomes, logged in the same transaction (null for a call's answer).</param>
+    public Task SettleAsync(string orderId, IReadOnlyList<PaymentOutcome> outcomes, string actor, bool conclude, CancellationToken cancellationToken,
+        PaymentInteraction? notification = null) =>
+        commit.InTransactionAsync(async () =>
+        {
+            await LockOrderAsync(db, orderId, cancellationToken);
+            if (notification is not null)
+            {
+                // At-least-once delivery: a notification logged already was handled already.
+                if (await db.PaymentInteractions.AnyAsync(i => i.Id == notification.Id, cancellationToken)) return false;
+                db.PaymentInteractions.Add(notification);
+            }
+            var (order, _) = await OrderStore.LoadAsync(db, orderId, cancellationToken);
+            var ids = outcomes.Select(o => o.InteractionId).ToList();
+            var interactions = await db.PaymentInteractions.Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, cancellationToken);
+            var invoiceIds = interactions.Values.Where(i => i.InvoiceId != null).Select(i => i.InvoiceId!).Distinct().ToList();
+            var invoices = new Dictionary<string, (Invoice Invoice, InvoiceStatus Before)>();
+            foreach (var id in invoiceIds)
+            {
+                var invoice = await InvoiceRecords.LoadAsync(db, id, cancellationToken);
+                invoices[id] = (invoice, invoice.Status);
+            }
+            var now = clock.UtcNow;
+            foreach (var outcome in outcomes)
+            {
+                if (!interactions.TryGetValue(outcome.InteractionId, out var interaction) || interaction.OrderId != orderId) continue;
+                if (!interaction.Settle(outcome.Result, outcome.GatewayReference, outcome.Message, outcome.Code, now)) continue;
+                var invoice = interaction.InvoiceId is { } invoiceId ? invoices[invoiceId].Invoice : null;
+                Apply(order, interaction, invoice, now);
+            }
+            if (conclude)
+            {
+                foreach (var (invoice, _) in invoices.Values) await ConcludeAsync(invoice, actor, cancellationToken);
+            }
+            foreach (var (invoice, before) in invoices.Values) InvoiceRecords.RecordEvents(invoice, outbox, audit, actor, before);
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>What a settled interaction does to the order's money.</summary>
+    private void Apply(Order order, PaymentInteraction interaction, Invoice? invoice, DateTimeOffset now)
+    {
+        switch (interaction.Type, interaction.Result)
+        {
+            case (PaymentInteractionType.Capture, PaymentInteractionResult.Success):
+                // An invoice paid meanwhile (another payment, another try) leaves the capture unapplied: it is not lost.
+                var applied = invoice is { Status: not InvoiceStatus.Paid } ? Math.Min(interaction.Amount, invoice.Balance) : 0m;
+                order.RecordCapture(interaction.PaymentId!, interaction.Amount, applied);
+                if (applied > 0) invoice!.Apply(applied, now);
+                outbox.Add(PaymentEventTypes.Captured, order.Id, PaymentEventData.From(order, interaction));
+                break;
+            case (PaymentInteractionType.Refund, PaymentInteractionResult.Success):
+                order.RecordRefund(interaction.PaymentId!, interaction.Amount, forCreditMemo: interaction.CreditMemoId is not null);
+                outbox.Add(PaymentEventTypes.Refunded, order.Id, PaymentEventData.From(order, interaction));
+                break;
+            case (PaymentInteractionType.Void, PaymentInteractionResult.Success):
+                order.RecordReversal(interaction.PaymentId!, interaction.Amount);
+                break;
+            case (_, PaymentInteractionResult.Declined or PaymentInteractionResult.Error):
+                outbox.Add(PaymentEventTypes.Failed, order.Id, PaymentEventData.From(order, interaction));
+                break;
+        }
+        audit.Record("payment", interaction.PaymentId ?? interaction.Id, PaymentActionName(interaction.Type), "gateway:" + interaction.Gateway, null,
+            Domain.Common.StatusNames.Of(interaction.Result), interaction.Message, new { interactionId = interaction.Id, interaction.Amount, interaction.InvoiceId, interaction.CreditMemoId });
+    }
+
+    private static string PaymentActionName(PaymentInteractionType type) => Domain.Common.StatusNames.Of(type);
+
+    /// <summary>
+    /// An invoice with a balance and no call open for it is <c>failed</c>, with a payment process exception (one open
+    /// at a time per invoice; its <c>retry</c> runs ensure-funds again).
+    /// </summary>
+    public async Task ConcludeAsync(Invoice invoice, string actor, CancellationToken cancellationToken)
+    {
+        if (invoice.Status == InvoiceStatus.Paid || invoice.Balance == 0) return;
+        var open = await db.PaymentInteractions.AnyAsync(i => i.InvoiceId == invoice.Id && i.Result == PaymentInteractionResult.Pending, cancellationToken)
+                   || db.PaymentInteractions.Local.Any(i => i.InvoiceId == invoice.Id && i.IsOpen);
+        if (open) return;
+        if (invoice.Status != InvoiceStatus.Failed) invoice.Fail(clock.UtcNow);
+        var reference = InvoiceRetryReference(invoice.Id);
+        var raised = await db.ProcessExceptions.AnyAsync(e => e.RetryReference == reference && ProcessExceptions.OpenStatuses.Contains(e.Status), cancellationToken);
+        if (!raised)
+        {
+            exceptions.Raise(new NewProcessException(invoice.OrderId, ProcessExceptionCategory.Payment, ProcessExceptionSeverity.High,
+                $"Invoice {invoice.Id}: the order's payments could not cover {invoice.Balance} {invoice.CurrencyCode} of {invoice.TotalAmount}. " +
+                "Add an authorization (POST /orders/{id}/payments) and retry.", RetryReference: reference), actor);
+        }
+    }
+
+    /// <summary>Money changes of one order happen one at a time (PostgreSQL; SQLite has one writer anyway).</summary>
+    public static async Task LockOrderAsync(WaybillDb db, string orderId, CancellationToken cancellationToken)
+    {
+        if (db.IsPostgres) await db.Database.ExecuteSqlAsync($"SELECT 1 FROM orders WHERE id = {orderId} FOR UPDATE", cancellationToken);
+    }
+}

@@ -1,0 +1,133 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Waybill.Domain.Common;
+using Waybill.Domain.Payments;
+using Waybill.Server.Data;
+using Waybill.Server.Orders;
+using Waybill.Server.Payments.Funds;
+using Waybill.Server.Payments.Gateways;
+using Waybill.Server.Platform;
+using Waybill.Server.Platform.Jobs;
+
+namespace Waybill.Server.Payments.Invoices;
+
+/// <summary>
+/// Ensure-funds (domain.md "Payments", api.md): pays an invoice from the order's unapplied balance first, then by
+/// capturing from its authorizations — an exact match first, otherwise the largest — in rounds: a payment that declines
+/// or fails is left out of the next round, so another one can still cover the balance. Each round is three steps, and
+/// the gateway is never called inside a transaction:
+/// <list type="number">
+/// <item>plan (a transaction, the order locked): apply the unapplied balance, choose the captures and log each as a
+/// pending interaction — its id is the idempotency key — with a settle job as the safety net should this node die;</item>
+/// <item>call the gateway, all captures at once;</item>
+/// <item>settle (a transaction): record the answers, the payments' figures and the invoice (<see cref="PaymentSettlement"/>).</item>
+/// </list>
+/// When no payment is left to try and a balance remains, the invoice is <c>failed</c> and a payment process exception is
+/// raised; a later ensure-funds (after a new authorization) can still pay it.
+/// </summary>
+public sealed class InvoiceFunding(IServiceScopeFactory scopes, IOptions<PaymentOptions> options)
+{
+    public const string SettleJobKind = "payments.settle";
+
+    public sealed record SettlePayload(string OrderId, List<string> InteractionIds);
+
+    /// <param name="check">Runs on the invoice before anything is done (If-Match); throws to refuse.</param>
+    /// <returns>The invoice after the last round.</returns>
+    public async Task<InvoiceResponse> EnsureAsync(string invoiceId, string actor, Action<Invoice>? check, CancellationToken cancellationToken)
+    {
+        var excluded = new HashSet<string>(StringComparer.Ordinal);
+        for (var round = 0; ; round++)
+        {
+            var (orderId, calls, response) = await PlanAsync(invoiceId, excluded, round == 0 ? check : null, first: round == 0, actor, cancellationToken);
+            if (calls.Count == 0) return response;
+            IReadOnlyList<PaymentCallAnswer> answers;
+            await using (var scope = scopes.CreateAsyncScope())
+                answers = await scope.ServiceProvider.GetRequiredService<PaymentCalls>().SendAsync(calls, cancellationToken);
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                var outcomes = answers.Select(a => new PaymentOutcome(a.Request.InteractionId, PaymentCalls.ResultOf(a.Answer.Result),
+                    a.Answer.GatewayReference, a.Answer.Message, a.Answer.Code)).ToList();
+                await scope.ServiceProvider.GetRequiredService<PaymentSettlement>().SettleAsync(orderId, outcomes, actor, conclude: false, cancellationToken);
+            }
+            foreach (var answer in answers.Where(a => a.Answer.Result is GatewayResult.Declined or GatewayResult.Error))
+                excluded.Add(PaymentOf(answer.Request));
+        }
+    }
+
+    private static string PaymentOf(PaymentCallRequest request) => request.PaymentId;
+
+    private async Task<(string OrderId, IReadOnlyList<PaymentCallRequest> Calls, InvoiceResponse Invoice)> PlanAsync(
+        string invoiceId, HashSet<string> excluded, Action<Invoice>? check, bool first, string actor, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<WaybillDb>();
+        var commit = services.GetRequiredService<RequestCommit>();
+        var clock = services.GetRequiredService<IClock>();
+        var ids = services.GetRequiredService<IIdGenerator>();
+        return await commit.InTransactionAsync(async () =>
+        {
+            var orderId = await db.Invoices.Where(i => i.Id == invoiceId).Select(i => i.OrderId).FirstOrDefaultAsync(cancellationToken)
+                ?? throw new ProblemException(Problems.NotFound("invoice", invoiceId));
+            await PaymentSettlement.LockOrderAsync(db, orderId, cancellationToken);
+            var invoice = await InvoiceRecords.LoadAsync(db, invoiceId, cancellationToken);
+            var before = invoice.Status;
+            check?.Invoke(invoice);
+            if (first) invoice.EnsureFundsAllowed();
+            var (order, _) = await OrderStore.LoadAsync(db, orderId, cancellationToken);
+            var now = clock.UtcNow;
+            var open = await db.PaymentInteractions.AsNoTracking()
+                .Where(i => i.OrderId == orderId && i.Result == PaymentInteractionResult.Pending && i.Type == PaymentInteractionType.Capture)
+                .Select(i => new { i.PaymentId, i.InvoiceId, i.Amount }).ToListAsync(cancellationToken);
+            var calls = new List<PaymentCallRequest>();
+            // What calls already under way will bring is not asked for again (two ensure-funds racing on one invoice).
+            var needed = invoice.Status == InvoiceStatus.Paid ? 0m : invoice.Balance - open.Where(o => o.InvoiceId == invoiceId).Sum(o => o.Amount);
+            if (needed > 0 && order.UnappliedPaymentAmount > 0)
+            {
+                var fromBalance = Math.Min(needed, order.UnappliedPaymentAmount);
+                order.ApplyUnapplied(fromBalance);
+                invoice.Apply(fromBalance, now);
+                needed -= fromBalance;
+            }
+            if (needed > 0)
+            {
+                var available = new List<PaymentAvailability>();
+                foreach (var payment in order.Payments.Where(p => !excluded.Contains(p.Id)))
+                {
+                    var left = payment.AvailableToCapture - open.Where(o => o.PaymentId == payment.Id).Sum(o => o.Amount);
+                    if (left > 0) available.Add(new PaymentAvailability(payment.Id, left));
+                }
+                foreach (var draw in FundsPlan.Cover(needed, available))
+                {
+                    var payment = order.Payment(draw.PaymentId);
+                    var interaction = PaymentInteraction.Requested(ids.NewId(), orderId, payment.Id, payment.Gateway, PaymentInteractionType.Capture,
+                        draw.Amount, invoiceId, null, now);
+                    db.PaymentInteractions.Add(interaction);
+                    calls.Add(new PaymentCallRequest(orderId, interaction.Id, payment.Id, payment.Gateway, PaymentInteractionType.Capture,
+                        new GatewayCall(interaction.Id, payment.GatewayReference ?? "", draw.Amount, order.CurrencyCode)));
+                }
+            }
+            if (calls.Count > 0)
+            {
+                services.GetRequiredService<JobScheduler>().Schedule(SettleJobKind,
+                    new SettlePayload(orderId, [.. calls.Select(c => c.InteractionId)]), now + options.Value.SettleAfter, orderId);
+            }
+            else
+            {
+                await services.GetRequiredService<PaymentSettlement>().ConcludeAsync(invoice, actor, cancellationToken);
+            }
+            InvoiceRecords.RecordEvents(invoice, services.GetRequiredService<EventOutbox>(), services.GetRequiredService<AuditTrail>(), actor, before);
+            await db.SaveChangesAsync(cancellationToken);
+            return (orderId, (IReadOnlyList<PaymentCallRequest>)calls, InvoiceResponse.From(invoice));
+        }, cancellationToken);
+    }
+}
+
+public sealed class PaymentOptions
+{
+    /// <summary>
+    /// When the safety net looks at a call again: a call still unanswered then (its node died mid-call) is asked again
+    /// with the same idempotency key. Well past any gateway call's own timeout and retries.
+    /// </summary>
+    public TimeSpan SettleAfter { get; set; } = TimeSpan.FromMinutes(2);
+}

@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Waybill.Domain.Common;
+using Waybill.Domain.Payments;
+using Waybill.Server.Data;
+using Waybill.Server.Platform;
+
+namespace Waybill.Server.Payments.Invoices;
+
+/// <summary>Loading invoices and writing their changes to the outbox (subject: the order) and the history.</summary>
+public static class InvoiceRecords
+{
+    public static async Task<Invoice?> FindAsync(WaybillDb db, string id, CancellationToken cancellationToken)
+    {
+        var invoice = await db.Invoices.Include(i => i.Lines).FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+        invoice?.RestoreOrder();
+        return invoice;
+    }
+
+    public static async Task<Invoice> LoadAsync(WaybillDb db, string id, CancellationToken cancellationToken) =>
+        await FindAsync(db, id, cancellationToken) ?? throw new ProblemException(Problems.NotFound("invoice", id));
+
+    /// <summary>Per order line, the units the order's invoices billed so far (the next invoice starts after them).</summary>
+    public static async Task<Dictionary<string, int>> InvoicedUnitsAsync(WaybillDb db, string orderId, CancellationToken cancellationToken) =>
+        await db.Set<InvoiceLine>()
+            .Where(l => db.Set<Invoice>().Any(i => i.Id == l.InvoiceId && i.OrderId == orderId))
+            .GroupBy(l => l.OrderLineId)
+            .Select(g => new { g.Key, Units = g.Sum(l => l.Quantity) })
+            .ToDictionaryAsync(x => x.Key, x => x.Units, StringComparer.Ordinal, cancellationToken);
+
+    public static void RecordEvents(Invoice invoice, EventOutbox outbox, AuditTrail audit, string actor, InvoiceStatus? previous)
+    {
+        if (invoice.Events.Count == 0) return;
+        var response = InvoiceResponse.From(invoice);
+        foreach (var type in invoice.Events)
+        {
+            outbox.Add(type, invoice.OrderId, response);
+            var created = type == InvoiceEventTypes.Created;
+            audit.Record("invoice", invoice.Id, created ? "create" : "pay", actor,
+                created || previous is null ? null : StatusNames.Of(previous.Value), StatusNames.Of(invoice.Status), null,
+                created ? new { invoice.TotalAmount, invoice.ShipmentId } : null);
+        }
+        invoice.ClearEvents();
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Waybill.Domain.Common;
+using Waybill.Domain.Payments;
+using Waybill.Server.Automation.Flows;
+using Waybill.Server.Automation.Flows.Actions;
+using Waybill.Server.Data;
+using Waybill.Server.Payments.Invoices;
+using Waybill.Server.Platform;
+
+namespace Waybill.Server.Payments;
+
+/// <summary>
+/// <c>create_invoice</c> <c>{ shipmentId }</c> (default flow 4): invoices the shipment's units in the run's unit of
+/// work; output the invoice. A shipment invoiced already gives back its invoice.
+/// </summary>
+public sealed class CreateInvoiceFlowAction(ShipmentInvoicing invoicing) : IFlowAction
+{
+    public string Name => "create_invoice";
+
+    public async Task<JsonNode?> RunAsync(FlowActionContext context, JsonObject input, CancellationToken cancellationToken)
+    {
+        var shipmentId = FlowInput.RequiredText(input, "shipmentId");
+        try
+        {
+            var invoice = await invoicing.InvoiceAsync(shipmentId, context.Actor, cancellationToken);
+            return JsonSerializer.SerializeToNode(InvoiceResponse.From(invoice), WaybillJson.Options);
+        }
+        catch (ProblemException e) when (e.Problem.Status == 404)
+        {
+            throw new FlowInputException($"input.shipmentId: {e.Problem.Detail}");
+        }
+    }
+}
+
+/// <summary>
+/// <c>ensure_funds</c> <c>{ invoiceId }</c>: as <c>POST /invoices/{id}/ensure-funds</c>, in transactions of its own with
+/// the gateway called between them; output the invoice. Declined payments leave the invoice <c>failed</c> with a payment
+/// process exception (the step succeeds: a person has to act). When every call of this try failed for want of an
+/// answer (the gateway unreachable after its retries) the step fails as transient, so the flow tries again with backoff.
+/// A paid invoice (a rerun) is output as it is.
+/// </summary>
+public sealed class EnsureFundsFlowAction(InvoiceFunding funding, WaybillDb db, IClock clock) : IFlowAction
+{
+    public string Name => "ensure_funds";
+
+    public async Task<JsonNode?> RunAsync(FlowActionContext context, JsonObject input, CancellationToken cancellationToken)
+    {
+        var invoiceId = FlowInput.RequiredText(input, "invoiceId");
+        var startedAt = clock.UtcNow;
+        InvoiceResponse invoice;
+        try
+        {
+            invoice = await funding.EnsureAsync(invoiceId, context.Actor, null, cancellationToken);
+        }
+        catch (ProblemException e) when (e.Problem.Status == 404)
+        {
+            throw new FlowInputException($"input.invoiceId: {e.Problem.Detail}");
+        }
+        catch (InvalidTransitionException)
+        {
+            invoice = InvoiceResponse.From(await InvoiceRecords.LoadAsync(db, invoiceId, cancellationToken));
+        }
+        if (invoice.Status == InvoiceStatus.Failed)
+        {
+            var results = await db.PaymentInteractions.AsNoTracking()
+                .Where(i => i.InvoiceId == invoiceId && i.RequestedAt >= startedAt).Select(i => i.Result).ToListAsync(cancellationToken);
+            if (results.Count > 0 && results.All(r => r == PaymentInteractionResult.Error))
+                throw new FlowTransientException($"Invoice {invoiceId}: the gateway could not be reached; funds will be ensured again.");
+        }
+        return JsonSerializer.SerializeToNode(invoice, WaybillJson.Options);
+    }
+}

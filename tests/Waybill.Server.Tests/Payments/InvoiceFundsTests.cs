@@ -1,0 +1,218 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Waybill.Server.Tests.Automation;
+using Waybill.Server.Tests.Fulfillment;
+using Waybill.Server.Tests.Inventory;
+using Waybill.Server.Tests.Infrastructure;
+
+namespace Waybill.Server.Tests.Payments;
+
+/// <summary>
+/// Order to cash through the default flows and the built-in mock gateway: what ships is invoiced (flow 4) and paid from
+/// the unapplied balance and the authorizations; declines, retries, lost answers and asynchronous results end with the
+/// money adding up.
+/// </summary>
+public abstract class InvoiceFundsTests(WaybillServer server)
+{
+    private readonly HttpClient _admin = server.Client();
+
+    [Fact]
+    public async Task Each_shipment_is_invoiced_for_its_units_and_captured_from_the_authorization()
+    {
+        var scenario = await PaymentScenario.CreateAsync(_admin);
+        var (orderId, fo) = await scenario.PlaceAsync(3, PaymentScenario.Payment("auth_ok_" + Guid.NewGuid().ToString("N")[..8], 30.00m));
+
+        var first = await scenario.ShipAsync(fo, 2);
+        var invoice = await scenario.SettledInvoiceOf(orderId, first["id"].Str());
+        Assert.Equal("paid", invoice["status"].Str());
+        Assert.Equal(20.00m, invoice["totalAmount"].Dec());
+        Assert.Equal(0m, invoice["balance"].Dec());
+        var line = Assert.Single(invoice["lines"]!.AsArray(), l => l!["type"].Str() == "product")!;
+        Assert.Equal((2, 20.00m), (line["quantity"]!.GetValue<int>(), line["totalAmount"].Dec()));
+        var payments = await scenario.PaymentsOf(orderId);
+        Assert.Equal("partially_paid", payments["paymentStatus"].Str());
+        Assert.Equal(20.00m, payments["summaries"]![0]!["capturedAmount"].Dec());
+        var capture = Assert.Single(payments["interactions"]!.AsArray())!;
+        Assert.Equal(("capture", "success", 20.00m, invoice["id"].Str()), (capture["type"].Str(), capture["result"].Str(), capture["amount"].Dec(), capture["invoiceId"].Str()));
+
+        var second = await scenario.ShipAsync(fo, 1);
+        Assert.Equal(10.00m, (await scenario.SettledInvoiceOf(orderId, second["id"].Str()))["paidAmount"].Dec());
+        payments = await scenario.PaymentsOf(orderId);
+        Assert.Equal("paid", payments["paymentStatus"].Str());
+        Assert.Equal(0m, payments["summaries"]![0]!["availableToCapture"].Dec());
+        await scenario.AssertMoneyAddsUp(orderId);
+
+        var events = await _admin.AllEvents($"&subject={orderId}", atLeast: 1);
+        Assert.Equal(2, events.Count(e => e["type"].Str() == "invoice.created"));
+        Assert.Equal(2, events.Count(e => e["type"].Str() == "invoice.paid"));
+        Assert.Equal(2, events.Count(e => e["type"].Str() == "payment.captured"));
+        Assert.DoesNotContain(events, e => e["type"].Str() == "payment.failed");
+    }
+
+    [Fact]
+    public async Task Money_captured_at_checkout_is_applied_before_anything_is_captured()
+    {
+        var scenario = await PaymentScenario.CreateAsync(_admin);
+        var (orderId, fo) = await scenario.PlaceAsync(3,
+            PaymentScenario.Payment("gc_" + Guid.NewGuid().ToString("N")[..8], 15.00m, captured: 15.00m, method: "gift_card"),
+            PaymentScenario.Payment("auth_ok_" + Guid.NewGuid().ToString("N")[..8], 15.00m));
+        Assert.Equal(15.00m, (await scenario.PaymentsOf(orderId))["unappliedAmount"].Dec());
+
+        var shipment = await scenario.ShipAsync(fo, 3);
+        var invoice = await scenario.SettledInvoiceOf(orderId, shipment["id"].Str());
+        Assert.Equal(("paid", 30.00m), (invoice["status"].Str(), invoice["paidAmount"].Dec()));
+        var payments = await scenario.PaymentsOf(orderId);
+        Assert.Equal(0m, payments["unappliedAmount"].Dec());
+        // Only the card's 15.00 went to the gateway.
+        var capture = Assert.Single(payments["interactions"]!.AsArray())!;
+        Assert.Equal(15.00m, capture["amount"].Dec());
+        Assert.Equal(payments["summaries"]!.AsArray().Single(s => s!["method"].Str() == "card")!["id"].Str(), capture["paymentId"].Str());
+        await scenario.AssertMoneyAddsUp(orderId, capturedAtCheckout: 15.00m);
+    }
+
+    [Fact]
+    public async Task A_declined_capture_fails_the_invoice_with_a_process_exception_and_a_new_authorization_pays_it()
+    {
+        var scenario = await PaymentScenario.CreateAsync(_admin);
+        var (orderId, fo) = await scenario.PlaceAsync(2, PaymentScenario.Payment("auth_decline_" + Guid.NewGuid().ToString("N")[..8], 20.00m));
+        var shipment = await scenario.ShipAsync(fo, 2);
+        var invoice = await scenario.SettledInvoiceOf(orderId, shipment["id"].Str());
+        Assert.Equal(("failed", 20.00m), (invoice["status"].Str(), invoice["balance"].Dec()));
+        var exceptions = await _admin.ReadAll($"/api/v1/process-exceptions?orderId={orderId}");
+        var exception = Assert.Single(exceptions, e => e["category"].Str() == "payment");
+        Assert.Contains(invoice["id"].Str(), exception["message"].Str(), StringComparison.Ordinal);
+        Assert.Equal(1, (await _admin.GetOrder(orderId))["activeProcessExceptionCount"]!.GetValue<int>());
+        var events = await _admin.AllEvents($"&subject={orderId}&types=payment.failed", atLeast: 1);
+        Assert.Equal("declined", Assert.Single(events)["data"]!["interaction"]!["result"].Str());
+
+        // The customer gives another card; ensure-funds tries the declined one first (an exact match, the earlier), then the new one.
+        var added = await (await _admin.PostJson($"/api/v1/orders/{orderId}/payments",
+            PaymentScenario.Payment("auth_ok_" + Guid.NewGuid().ToString("N")[..8], 20.00m))).Expect(HttpStatusCode.Created);
+        Assert.Equal(20.00m, added["availableToCapture"].Dec());
+        var paid = await (await _admin.PostJson($"/api/v1/invoices/{invoice["id"].Str()}/ensure-funds", null)).Expect(HttpStatusCode.OK);
+        Assert.Equal(("paid", 0m), (paid["status"].Str(), paid["balance"].Dec()));
+        var payments = await scenario.PaymentsOf(orderId);
+        Assert.Equal(20.00m, payments["summaries"]!.AsArray().Single(s => s!["id"].Str() == added["id"].Str())!["capturedAmount"].Dec());
+        Assert.Equal(0m, payments["summaries"]!.AsArray().Single(s => s!["id"].Str() != added["id"].Str())!["capturedAmount"].Dec());
+        await scenario.AssertMoneyAddsUp(orderId);
+
+        // Paid is final: nothing is captured again.
+        var problem = await (await _admin.PostJson($"/api/v1/invoices/{invoice["id"].Str()}/ensure-funds", null)).ExpectProblem(HttpStatusCode.Conflict, "invalid_transition");
+        Assert.Contains("paid", problem["detail"].Str(), StringComparison.Ordinal);
+        Assert.Equal(payments["interactions"]!.AsArray().Count, (await scenario.PaymentsOf(orderId))["interactions"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task The_process_exception_retry_ensures_funds_again()
+    {
+        var scenario = await PaymentScenario.CreateAsync(_admin);
+        var (orderId, fo) = await scenario.PlaceAsync(1, PaymentScenario.Payment("auth_expired_" + Guid.NewGuid().ToString("N")[..8], 10.00m));
+        var shipment = await scenario.ShipAsync(fo, 1);
+        var invoice = await scenario.SettledInvoiceOf(orderId, shipment["id"].Str());
+        Assert.Equal("failed", invoice["status"].Str());
+        var failed = Assert.Single((await scenario.PaymentsOf(orderId))["interactions"]!.AsArray())!;
+        Assert.Equal(("declined", "authorization_expired"), (failed["result"].Str(), failed["code"].Str()));
+
+        await (await _admin.PostJson($"/api/v1/orders/{orderId}/payments",
+            PaymentScenario.Payment("auth_ok_" + Guid.NewGuid().ToString("N")[..8], 10.00m))).Expect(HttpStatusCode.Created);
+        var exception = Assert.Single(await _admin.ReadAll($"/api/v1/process-exceptions?orderId={orderId}"), e => e["category"].Str() == "payment");
+        var retried = await (await _admin.PostJson($"/api/v1/process-exceptions/{exception["id"].Str()}/retry", null)).Expect(HttpStatusCode.OK);
+        Assert.Equal("resolved", retried["status"].Str());
+        Assert.Equal("paid", (await (await _admin.GetAsync($"/api/v1/invoices/{invoice["id"].Str()}")).Expect(HttpStatusCode.OK))["status"].Str());
+        await scenario.AssertMoneyAddsUp(orderId);
+    }
+
+    [Theory]
+    [InlineData("auth_flaky_")]
+    [InlineData("auth_timeout_")]
+    public async Task A_gateway_that_fails_for_a_moment_or_loses_its_answer_captures_exactly_once(string prefix)
+    {
+        var scenario = await PaymentScenario.CreateAsync(_admin);
+        var (orderId, fo) = await scenario.PlaceAsync(2, PaymentScenario.Payment(prefix + Guid.NewGuid().ToString("N")[..8], 20.00m));
+        var shipment = await scenario.ShipAsync(fo, 2);
+        var invoice = await scenario.SettledInvoiceOf(orderId, shipment["id"].Str());
+        Assert.Equal("paid", invoice["status"].Str());
+        var capture = Assert.Single((await scenario.PaymentsOf(orderId))["interactions"]!.AsArray())!;
+        Assert.Equal(("success", 20.00m), (capture["result"].Str(), capture["amount"].Dec()));
+        await scenario.AssertMoneyAddsUp(orderId);
+    }
+
+    [Fact]
+    public async Task An_asynchronous_capture_pays_the_invoice_when_its_notification_arrives()
+    {
+        var scenario = await PaymentScenario.CreateAsync(_admin);
+        var (orderId, fo) = await scenario.PlaceAsync(1, PaymentScenario.Payment("auth_async_" + Guid.NewGuid().ToString("N")[..8], 10.00m));
+        var shipment = await scenario.ShipAsync(fo, 1);
+        var invoice = await scenario.SettledInvoiceOf(orderId, shipment["id"].Str());
+        Assert.Equal("paid", invoice["status"].Str());
+        var interactions = (await scenario.PaymentsOf(orderId))["interactions"]!.AsArray();
+        Assert.Contains(interactions, i => i!["type"].Str() == "capture" && i["result"].Str() == "success");
+        Assert.Contains(interactions, i => i!["type"].Str() == "notification");
+        await scenario.AssertMoneyAddsUp(orderId);
+    }
+
+    [Fact]
+    public async Task The_ERP_export_lists_the_invoices_of_a_period_as_csv_and_ndjson()
+    {
+        var from = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var scenario = await PaymentScenario.CreateAsync(_admin);
+        var (orderId, fo) = await scenario.PlaceAsync(2, PaymentScenario.Payment("auth_ok_" + Guid.NewGuid().ToString("N")[..8], 20.00m));
+        var invoice = await scenario.SettledInvoiceOf(orderId, (await scenario.ShipAsync(fo, 2))["id"].Str());
+        var period = $"from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(1).ToString("O"))}";
+
+        var ndjson = await _admin.GetAsync($"/api/v1/exports/invoices?{period}&format=ndjson");
+        Assert.Equal(HttpStatusCode.OK, ndjson.StatusCode);
+        Assert.Equal("application/x-ndjson", ndjson.Content.Headers.ContentType!.MediaType);
+        var documents = (await ndjson.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        var exported = Assert.Single(documents, d => d["id"].Str() == invoice["id"].Str());
+        Assert.Equal(invoice.ToJsonString(), exported.ToJsonString());
+
+        var csv = await _admin.GetAsync($"/api/v1/exports/invoices?{period}&format=csv");
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+        var rows = (await csv.Content.ReadAsStringAsync()).Split(["\r\n", "\n"], StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("invoice_id,order_id,shipment_id", rows[0], StringComparison.Ordinal);
+        var row = Assert.Single(rows, r => r.StartsWith(invoice["id"].Str(), StringComparison.Ordinal)).Split(',');
+        Assert.Equal((orderId, "paid", "USD", "20.00", "product", "2"), (row[1], row[4], row[5], row[7], row[11], row[12]));
+
+        // A period before the order holds none of its invoices.
+        var before = $"from={Uri.EscapeDataString(from.AddDays(-2).ToString("O"))}&to={Uri.EscapeDataString(from.AddDays(-1).ToString("O"))}";
+        Assert.DoesNotContain(invoice["id"].Str(), await (await _admin.GetAsync($"/api/v1/exports/invoices?{before}&format=csv")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        await (await _admin.GetAsync("/api/v1/exports/invoices?format=csv")).ExpectFieldError("from");
+        await (await _admin.GetAsync($"/api/v1/exports/invoices?{period}&format=xlsx")).ExpectFieldError("format");
+        var backwards = $"from={Uri.EscapeDataString(DateTimeOffset.UtcNow.ToString("O"))}&to={Uri.EscapeDataString(from.ToString("O"))}";
+        await (await _admin.GetAsync($"/api/v1/exports/invoices?{backwards}")).ExpectFieldError("to");
+        var agent = await server.ClientWithRole("agent");
+        await (await agent.GetAsync($"/api/v1/exports/invoices?{period}")).ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    [Fact]
+    public async Task Bad_input_is_refused_and_changes_nothing()
+    {
+        var scenario = await PaymentScenario.CreateAsync(_admin);
+        var (orderId, _) = await scenario.PlaceAsync(1, PaymentScenario.Payment("auth_ok_" + Guid.NewGuid().ToString("N")[..8], 10.00m));
+        var before = await scenario.PaymentsOf(orderId);
+
+        var unknownGateway = PaymentScenario.Payment("x_1", 5m);
+        unknownGateway["gateway"] = "acme";
+        await (await _admin.PostJson($"/api/v1/orders/{orderId}/payments", unknownGateway)).ExpectFieldError("gateway");
+        await (await _admin.PostJson($"/api/v1/orders/{orderId}/payments", PaymentScenario.Payment("auth_ok_x", 5.001m))).ExpectFieldError("authorizedAmount");
+        await (await _admin.PostJson($"/api/v1/orders/{orderId}/payments", PaymentScenario.Payment("auth_ok_x", 5m, captured: 6m))).ExpectFieldError("capturedAmount");
+        var noReference = PaymentScenario.Payment("", 5m);
+        await (await _admin.PostJson($"/api/v1/orders/{orderId}/payments", noReference)).ExpectFieldError("gatewayReference");
+        await (await _admin.PostJson("/api/v1/orders/nope/payments", PaymentScenario.Payment("auth_ok_x", 5m))).ExpectProblem(HttpStatusCode.NotFound, "not_found");
+        await (await _admin.PostJson("/api/v1/invoices/nope/ensure-funds", null)).ExpectProblem(HttpStatusCode.NotFound, "not_found");
+        await (await _admin.GetAsync("/api/v1/invoices?status=unpaid")).ExpectFieldError("status");
+
+        var viewer = await server.ClientWithRole("viewer");
+        await (await viewer.PostJson($"/api/v1/orders/{orderId}/payments", PaymentScenario.Payment("auth_ok_x", 5m))).ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
+        var agent = await server.ClientWithRole("agent");
+        await (await agent.PostJson("/api/v1/invoices/nope/ensure-funds", null)).ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
+
+        Assert.Equal(before.ToJsonString(), (await scenario.PaymentsOf(orderId)).ToJsonString());
+    }
+}
+
+public sealed class InvoiceFundsOnSqlite(FlowSqliteServer server) : InvoiceFundsTests(server), IClassFixture<FlowSqliteServer>;
+
+public sealed class InvoiceFundsOnPostgres(FlowPostgresServer server) : InvoiceFundsTests(server), IClassFixture<FlowPostgresServer>;
