@@ -277,6 +277,22 @@ public sealed class Order
     /// <summary>The gateway voided what is left of an authorization (nothing more will be captured from it).</summary>
     public void RecordReversal(string paymentId, decimal amount) => Payment(paymentId).RecordReversal(amount);
 
+    /// <summary>
+    /// Closes a fulfilled order once its money is settled: paid (captured − refunded = grand total), fully refunded, or
+    /// nothing to pay. Otherwise <c>invalid_transition</c> naming what is still open.
+    /// </summary>
+    public void Close(DateTimeOffset now)
+    {
+        OrderTransitions.EnsureAllowed(OrderTransitions.Close, Status);
+        var settled = PaymentStatus is PaymentStatus.Paid or PaymentStatus.Refunded || Totals.GrandTotalAmount == 0;
+        if (!settled)
+            throw new InvalidTransitionException("order", $"{StatusNames.Of(Status)} and {StatusNames.Of(PaymentStatus)}", OrderTransitions.Close);
+        var previous = Status;
+        MoveTo(OrderStatus.Closed, now);
+        _events.Add(new OrderEvent(OrderEventTypes.Closed, OrderTransitions.Close, previous, Status, null));
+        _events.Add(new OrderEvent(OrderEventTypes.StatusChanged, OrderTransitions.Close, previous, Status, null));
+    }
+
     /// <summary>The reservation routing holds the order's stock in, when capture held none (nothing was in stock then).</summary>
     public void UseReservation(string reservationId)
     {

@@ -14,4 +14,5 @@ public static class OrderEventTypes
     public const string StatusChanged = "order.status_changed";
     public const string Routed = "order.routed";
     public const string Backordered = "order.backordered";
+    public const string Closed = "order.closed";
 }

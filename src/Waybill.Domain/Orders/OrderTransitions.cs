@@ -16,6 +16,8 @@ public static class OrderTransitions
     public const string Route = "route";
     /// <summary>A shipment (or a pickup) of allocated quantity.</summary>
     public const string Ship = "ship";
+    /// <summary>Fulfilled and paid (or fully refunded): nothing is left to do.</summary>
+    public const string Close = "close";
 
     private static readonly Dictionary<string, OrderStatus[]> AllowedFrom = new(StringComparer.Ordinal)
     {
@@ -24,6 +26,7 @@ public static class OrderTransitions
         [ReleaseHold] = [OrderStatus.OnHold],
         [Route] = [OrderStatus.Approved, OrderStatus.Backordered, OrderStatus.WaitingToFulfill, OrderStatus.PartiallyFulfilled],
         [Ship] = [OrderStatus.WaitingToFulfill, OrderStatus.Backordered, OrderStatus.PartiallyFulfilled],
+        [Close] = [OrderStatus.Fulfilled],
     };
 
     public static bool IsAllowed(string action, OrderStatus from) =>

@@ -49,7 +49,8 @@ public sealed class ShippedStock(WaybillDb db, StockLedger ledger, EventOutbox o
         // The saved fulfillment orders, with this one as it is now (its change is not saved yet).
         var saved = await FulfillmentRecords.ResponsesOfOrderAsync(db, order.Id, cancellationToken);
         var fulfillmentOrders = saved.Where(f => f.Id != fo.Id).Append(FulfillmentOrderResponse.From(fo)).OrderBy(f => f.Id, StringComparer.Ordinal).ToList();
-        OrderStore.RecordEvents(order, OrderResponse.From(order, customer, active, fulfillmentOrders), outbox, audit, actor);
+        var invoices = await Payments.Invoices.InvoiceRecords.ResponsesOfOrderAsync(db, order, cancellationToken);
+        OrderStore.RecordEvents(order, OrderResponse.From(order, customer, active, fulfillmentOrders, invoices), outbox, audit, actor);
         ShipmentRecords.RecordEvents(shipment, fo.Location, outbox, audit, actor, null);
         return new
         {

@@ -20,6 +20,7 @@ public static class GetOrder
         http.Response.Headers.ETag = $"\"{order.Version}\"";
         var active = await Automation.ProcessExceptions.ProcessExceptions.ActiveCountAsync(db, order.Id, cancellationToken);
         var fulfillmentOrders = await Fulfillment.FulfillmentRecords.ResponsesOfOrderAsync(db, order.Id, cancellationToken);
-        return TypedResults.Ok(OrderResponse.From(order, customer, active, fulfillmentOrders));
+        var invoices = await Payments.Invoices.InvoiceRecords.ResponsesOfOrderAsync(db, order, cancellationToken);
+        return TypedResults.Ok(OrderResponse.From(order, customer, active, fulfillmentOrders, invoices));
     }
 }

@@ -55,12 +55,14 @@ public static class ListOrders
         var byId = orders.ToDictionary(o => o.Id);
         var active = await Automation.ProcessExceptions.ProcessExceptions.ActiveCountsAsync(db, pageIds, cancellationToken);
         var fulfillmentOrders = await Fulfillment.FulfillmentRecords.ResponsesOfOrdersAsync(db, pageIds, cancellationToken);
+        var shipped = orders.Where(o => o.Lines.Any(l => l.QuantityFulfilled > 0)).Select(o => o.Id).ToList();
+        var invoices = shipped.Count == 0 ? Enumerable.Empty<object>().ToLookup(_ => "") : await Payments.Invoices.InvoiceRecords.ResponsesOfOrdersAsync(db, shipped, cancellationToken);
 
         return TypedResults.Ok(page.ToPage(ids, id => id, id =>
         {
             var order = byId[id];
             order.RestoreRequestOrder();
-            return OrderResponse.From(order, customers[order.CustomerId], active.GetValueOrDefault(order.Id), [.. fulfillmentOrders[order.Id]]);
+            return OrderResponse.From(order, customers[order.CustomerId], active.GetValueOrDefault(order.Id), [.. fulfillmentOrders[order.Id]], [.. invoices[order.Id]]);
         }));
     }
 

@@ -20,7 +20,8 @@ public sealed class OrderOperations(WaybillDb db, EventOutbox outbox, AuditTrail
         act(order, clock.UtcNow);
         var active = await Automation.ProcessExceptions.ProcessExceptions.ActiveCountAsync(db, order.Id, cancellationToken);
         var fulfillmentOrders = await Fulfillment.FulfillmentRecords.ResponsesOfOrderAsync(db, order.Id, cancellationToken);
-        var response = OrderResponse.From(order, customer, active, fulfillmentOrders);
+        var invoices = await Payments.Invoices.InvoiceRecords.ResponsesOfOrderAsync(db, order, cancellationToken);
+        var response = OrderResponse.From(order, customer, active, fulfillmentOrders, invoices);
         OrderStore.RecordEvents(order, response, outbox, audit, actor);
         return (order, response);
     }

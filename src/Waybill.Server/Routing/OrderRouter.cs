@@ -106,7 +106,8 @@ public sealed class OrderRouter(
         foreach (var fo in fulfillmentOrders) FulfillmentRecords.RecordEvents(fo, outbox, audit, actor);
         var active = await ProcessExceptions.ActiveCountAsync(db, order.Id, cancellationToken);
         var existing = await FulfillmentRecords.ResponsesOfOrderAsync(db, order.Id, cancellationToken);
-        var response = OrderResponse.From(order, customer, active, [.. existing, .. fulfillmentOrders.Select(FulfillmentOrderResponse.From)]);
+        var invoices = await Payments.Invoices.InvoiceRecords.ResponsesOfOrderAsync(db, order, cancellationToken);
+        var response = OrderResponse.From(order, customer, active, [.. existing, .. fulfillmentOrders.Select(FulfillmentOrderResponse.From)], invoices);
         OrderStore.RecordEvents(order, response, outbox, audit, actor);
         return (attempt, order);
     }

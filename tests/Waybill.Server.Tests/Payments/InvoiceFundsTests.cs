@@ -42,7 +42,13 @@ public abstract class InvoiceFundsTests(WaybillServer server)
         Assert.Equal(0m, payments["summaries"]![0]!["availableToCapture"].Dec());
         await scenario.AssertMoneyAddsUp(orderId);
 
+        // Fulfilled and paid: flow 7 closes the order; its response lists both invoices.
+        var closed = await PaymentScenario.Eventually(() => _admin.GetOrder(orderId), o => o["status"].Str() == "closed");
+        Assert.Equal(("closed", "paid"), (closed["status"].Str(), closed["paymentStatus"].Str()));
+        Assert.Equal(2, closed["invoices"]!.AsArray().Count);
+
         var events = await _admin.AllEvents($"&subject={orderId}", atLeast: 1);
+        Assert.Single(events, e => e["type"].Str() == "order.closed");
         Assert.Equal(2, events.Count(e => e["type"].Str() == "invoice.created"));
         Assert.Equal(2, events.Count(e => e["type"].Str() == "invoice.paid"));
         Assert.Equal(2, events.Count(e => e["type"].Str() == "payment.captured"));

@@ -37,6 +37,7 @@ public static class AutomationModule
         services.AddFlowAction<HoldFlowAction>();
         services.AddFlowAction<ReleaseHoldFlowAction>();
         services.AddFlowAction<SetStatusFlowAction>();
+        services.AddFlowAction<CloseOrderFlowAction>();
         services.AddFlowAction<RaiseProcessExceptionFlowAction>();
         services.AddFlowAction<ResolveProcessExceptionFlowAction>();
         services.AddFlowAction<WaitFlowAction>();

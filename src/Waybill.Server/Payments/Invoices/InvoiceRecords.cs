@@ -27,6 +27,29 @@ public static class InvoiceRecords
             .Select(g => new { g.Key, Units = g.Sum(l => l.Quantity) })
             .ToDictionaryAsync(x => x.Key, x => x.Units, StringComparer.Ordinal, cancellationToken);
 
+    /// <summary>
+    /// The order's invoices as responses, oldest first, for the order's own response. An order nothing of which has
+    /// shipped has none, and is answered without a query: order responses are built on every order change.
+    /// </summary>
+    public static async Task<IReadOnlyList<object>> ResponsesOfOrderAsync(WaybillDb db, Domain.Orders.Order order, CancellationToken cancellationToken)
+    {
+        if (!order.Lines.Any(l => l.QuantityFulfilled > 0)) return [];
+        var invoices = await db.Invoices.AsNoTracking().Include(i => i.Lines).Where(i => i.OrderId == order.Id).OrderBy(i => i.Id).ToListAsync(cancellationToken);
+        return [.. invoices.Select(i =>
+        {
+            i.RestoreOrder();
+            return (object)InvoiceResponse.From(i);
+        })];
+    }
+
+    /// <summary>The invoices of several orders at once (lists), by order id, each oldest first.</summary>
+    public static async Task<ILookup<string, object>> ResponsesOfOrdersAsync(WaybillDb db, IReadOnlyCollection<string> orderIds, CancellationToken cancellationToken)
+    {
+        var invoices = await db.Invoices.AsNoTracking().Include(i => i.Lines).Where(i => orderIds.Contains(i.OrderId)).OrderBy(i => i.Id).ToListAsync(cancellationToken);
+        foreach (var invoice in invoices) invoice.RestoreOrder();
+        return invoices.ToLookup(i => i.OrderId, i => (object)InvoiceResponse.From(i));
+    }
+
     public static void RecordEvents(Invoice invoice, EventOutbox outbox, AuditTrail audit, string actor, InvoiceStatus? previous)
     {
         if (invoice.Events.Count == 0) return;

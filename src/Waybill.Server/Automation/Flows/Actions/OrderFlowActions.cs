@@ -74,11 +74,39 @@ public sealed class SetStatusFlowAction : IFlowAction
         {
             if (order.Status == target) return;
             if (target == OrderStatus.Approved) order.Approve(now);
+            else if (target == OrderStatus.Closed) order.Close(now);
             else if (target == OrderStatus.OnHold) order.Hold(reason!.Trim(), now);
             else if (order.Status == OrderStatus.OnHold && OrderTransitions.IsAllowed(OrderTransitions.ReleaseHold, order.Status)
                      && (order.StatusBeforeHold ?? OrderStatus.Created) == target)
                 order.ReleaseHold(reason, now);
             else throw new InvalidTransitionException("order", StatusNames.Of(order.Status), "set_status " + StatusNames.Of(target));
         }, cancellationToken);
+    }
+}
+
+/// <summary>
+/// <c>close_order</c> <c>{ orderId }</c> (default flow 7): closes the order when it is fulfilled and its money settled
+/// (paid, fully refunded, or nothing to pay); otherwise leaves it and outputs <c>{ skipped }</c> with the reason — the
+/// flow runs on every paid invoice, and only the last one finds the order ready.
+/// </summary>
+public sealed class CloseOrderFlowAction : IFlowAction
+{
+    public string Name => "close_order";
+
+    public async Task<JsonNode?> RunAsync(FlowActionContext context, JsonObject input, CancellationToken cancellationToken)
+    {
+        string? skipped = null;
+        var output = await OrderFlowAction.RunAsync(context, input, (order, now) =>
+        {
+            try
+            {
+                order.Close(now);
+            }
+            catch (InvalidTransitionException e)
+            {
+                skipped = e.Message;
+            }
+        }, cancellationToken);
+        return skipped is null ? output : new JsonObject { ["skipped"] = skipped };
     }
 }
