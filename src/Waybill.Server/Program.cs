@@ -6,6 +6,7 @@ using Waybill.Server.Fulfillment;
 using Waybill.Server.Inventory;
 using Waybill.Server.Inventory.Imports;
 using Waybill.Server.Orders;
+using Waybill.Server.Payments.Gateways;
 using Waybill.Server.Platform;
 using Waybill.Server.Routing;
 using Waybill.Server.Webhooks;
@@ -42,6 +43,7 @@ builder.Services.AddChannels();
 builder.Services.AddFulfillment();
 builder.Services.AddProcessExceptions();
 builder.Services.AddWebhooks();
+builder.Services.AddPaymentGateways(builder.Configuration);
 builder.Services.AddFlows(builder.Configuration);
 
 var app = builder.Build();
@@ -68,6 +70,7 @@ app.MapChannels();
 app.MapFulfillment();
 app.MapProcessExceptions();
 app.MapWebhooks();
+app.MapPaymentGateways();
 app.MapFlows();
 
 await app.RunAsync();
