@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -39,7 +38,10 @@ public sealed class MockGatewayHandler(IServiceScopeFactory scopes, IOptions<Moc
         MockGatewayRequest? body;
         try
         {
-            body = request.Content is null ? null : await request.Content.ReadFromJsonAsync<MockGatewayRequest>(WaybillJson.Options, cancellationToken);
+            // Read as text, not as a stream: a retry resends the same content, and HttpContent hands out one cached
+            // stream that a stream reader would leave disposed.
+            var text = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
+            body = text.Length == 0 ? null : JsonSerializer.Deserialize<MockGatewayRequest>(text, WaybillJson.Options);
         }
         catch (JsonException ex)
         {
