@@ -6,6 +6,7 @@ using Waybill.Server.Fulfillment;
 using Waybill.Server.Inventory;
 using Waybill.Server.Inventory.Imports;
 using Waybill.Server.Orders;
+using Waybill.Server.Payments.Gateways;
 using Waybill.Server.Payments;
 using Waybill.Server.Platform;
 using Waybill.Server.Routing;
@@ -43,6 +44,7 @@ builder.Services.AddChannels();
 builder.Services.AddFulfillment();
 builder.Services.AddProcessExceptions();
 builder.Services.AddWebhooks();
+builder.Services.AddPaymentGateways(builder.Configuration);
 builder.Services.AddPayments(builder.Configuration);
 builder.Services.AddFlows(builder.Configuration);
 
@@ -70,6 +72,7 @@ app.MapChannels();
 app.MapFulfillment();
 app.MapProcessExceptions();
 app.MapWebhooks();
+app.MapPaymentGateways();
 app.MapPayments();
 app.MapFlows();
 

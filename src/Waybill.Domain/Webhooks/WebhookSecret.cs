@@ -47,3 +47,27 @@ public static class WebhookSignature
         return "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, content));
     }
 }
+
+/// <summary>The receiving side of Standard Webhooks: a signature header and a timestamp checked the way its libraries do.</summary>
+public static class WebhookVerification
+{
+    /// <summary>How far a <c>webhook-timestamp</c> may be from now, either way, before the message is refused as a replay.</summary>
+    public static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Whether one of the space-separated <c>v1,&lt;base64&gt;</c> signatures in <paramref name="signatureHeader"/> signs
+    /// <c>{id}.{timestamp}.{body}</c> with <paramref name="secret"/> (several are sent while a secret is rotated).
+    /// </summary>
+    public static bool IsSigned(string secret, string webhookId, long timestamp, string body, string? signatureHeader)
+    {
+        if (string.IsNullOrWhiteSpace(signatureHeader) || !WebhookSecret.IsWellFormed(secret)) return false;
+        var expected = Encoding.ASCII.GetBytes(WebhookSignature.Sign(secret, webhookId, timestamp, body));
+        foreach (var signature in signatureHeader.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            if (CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(signature))) return true;
+        return false;
+    }
+
+    /// <summary>Whether the Unix-seconds timestamp is within <see cref="Tolerance"/> of <paramref name="now"/>.</summary>
+    public static bool IsFresh(long timestamp, DateTimeOffset now) =>
+        Math.Abs(now.ToUnixTimeSeconds() - timestamp) <= (long)Tolerance.TotalSeconds;
+}

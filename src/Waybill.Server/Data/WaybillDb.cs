@@ -158,6 +158,7 @@ public abstract class WaybillDb(DbContextOptions options) : DbContext(options)
         modelBuilder.ConfigureWebhooks();
         modelBuilder.ConfigureFlows();
         modelBuilder.ConfigureFulfillment();
+        modelBuilder.ConfigurePaymentGateways();
         modelBuilder.ConfigurePayments();
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Waybill.Server.Automation.Flows;
 using Waybill.Server.Automation.ProcessExceptions;
 using Waybill.Server.Payments.Exports;
@@ -27,7 +28,8 @@ public static class PaymentsModule
         services.AddScoped<InvoiceFunding>();
         services.AddScoped<PaymentCalls>();
         services.AddScoped<PaymentSettlement>();
-        services.AddScoped<IPaymentNotificationHandler, PaymentNotificationHandler>();
+        // Replaces the gateways module's logging placeholder: notifications now move money.
+        services.Replace(ServiceDescriptor.Scoped<IPaymentNotificationHandler, PaymentNotificationHandler>());
         services.AddJobHandler<PaymentSettleJob>();
         services.AddFlowAction<CreateInvoiceFlowAction>();
         services.AddFlowAction<EnsureFundsFlowAction>();

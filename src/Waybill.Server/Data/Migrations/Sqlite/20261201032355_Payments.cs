@@ -47,6 +47,28 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "mock_gateway_operations",
+                columns: table => new
+                {
+                    idempotency_key = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    operation = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    payment_reference = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    amount = table.Column<decimal>(type: "TEXT", precision: 19, scale: 4, nullable: false),
+                    currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    result = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    reference = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    message = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    code = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    tries = table.Column<int>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    answered_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_mock_gateway_operations", x => x.idempotency_key);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "payment_interactions",
                 columns: table => new
                 {
@@ -133,6 +155,11 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                 columns: new[] { "status", "created_at" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_mock_gateway_operations_payment_reference",
+                table: "mock_gateway_operations",
+                column: "payment_reference");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_payment_interactions_order_id_requested_at",
                 table: "payment_interactions",
                 columns: new[] { "order_id", "requested_at" });
@@ -150,6 +177,9 @@ namespace Waybill.Server.Data.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "invoice_lines");
+
+            migrationBuilder.DropTable(
+                name: "mock_gateway_operations");
 
             migrationBuilder.DropTable(
                 name: "payment_interactions");
