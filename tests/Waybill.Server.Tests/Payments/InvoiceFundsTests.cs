@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Waybill.Server.Tests.Automation;
+using Microsoft.Extensions.DependencyInjection;
+using Waybill.Server.Payments.Gateways.Mock;
 using Waybill.Server.Tests.Fulfillment;
 using Waybill.Server.Tests.Inventory;
 using Waybill.Server.Tests.Infrastructure;
@@ -134,26 +135,95 @@ public abstract class InvoiceFundsTests(WaybillServer server)
     public async Task A_gateway_that_fails_for_a_moment_or_loses_its_answer_captures_exactly_once(string prefix)
     {
         var scenario = await PaymentScenario.CreateAsync(_admin);
-        var (orderId, fo) = await scenario.PlaceAsync(2, PaymentScenario.Payment(prefix + Guid.NewGuid().ToString("N")[..8], 20.00m));
+        var reference = prefix + Guid.NewGuid().ToString("N")[..8];
+        var (orderId, fo) = await scenario.PlaceAsync(2, PaymentScenario.Payment(reference, 20.00m));
         var shipment = await scenario.ShipAsync(fo, 2);
         var invoice = await scenario.SettledInvoiceOf(orderId, shipment["id"].Str());
         Assert.Equal("paid", invoice["status"].Str());
         var capture = Assert.Single((await scenario.PaymentsOf(orderId))["interactions"]!.AsArray())!;
         Assert.Equal(("success", 20.00m), (capture["result"].Str(), capture["amount"].Dec()));
         await scenario.AssertMoneyAddsUp(orderId);
+        // The gateway's own books: one capture of 20.00 under the interaction's key, however many tries it took.
+        using var scope = server.Services.CreateScope();
+        var ledger = scope.ServiceProvider.GetRequiredService<MockGatewayLedger>();
+        Assert.Equal(20.00m, await ledger.CapturedAsync(reference));
+        Assert.Equal(capture["id"].Str(), Assert.Single(await ledger.OperationsAsync(reference)).IdempotencyKey);
+    }
+
+    [Fact]
+    public async Task An_expired_authorization_is_not_sent_to_the_gateway()
+    {
+        var scenario = await PaymentScenario.CreateAsync(_admin);
+        var reference = "auth_ok_" + Guid.NewGuid().ToString("N")[..8];
+        var payment = PaymentScenario.Payment(reference, 10.00m);
+        payment["authorizationExpiresAt"] = DateTimeOffset.UtcNow.AddDays(-1).ToString("O");
+        var (orderId, fo) = await scenario.PlaceAsync(1, payment);
+        var invoice = await scenario.SettledInvoiceOf(orderId, (await scenario.ShipAsync(fo, 1))["id"].Str());
+        Assert.Equal("failed", invoice["status"].Str());
+        var refused = Assert.Single((await scenario.PaymentsOf(orderId))["interactions"]!.AsArray())!;
+        Assert.Equal(("declined", "authorization_expired"), (refused["result"].Str(), refused["code"].Str()));
+        using var scope = server.Services.CreateScope();
+        Assert.Empty(await scope.ServiceProvider.GetRequiredService<MockGatewayLedger>().OperationsAsync(reference));
+        Assert.Single(await _admin.ReadAll($"/api/v1/process-exceptions?orderId={orderId}"), e => e["category"].Str() == "payment");
+    }
+
+    [Fact]
+    public async Task A_dispute_is_logged_on_the_order_once_and_raises_a_process_exception()
+    {
+        var scenario = await PaymentScenario.CreateAsync(_admin);
+        var reference = "auth_ok_" + Guid.NewGuid().ToString("N")[..8];
+        var (orderId, _) = await scenario.PlaceAsync(1, PaymentScenario.Payment(reference, 10.00m));
+        var dispute = new JsonObject
+        {
+            ["id"] = "dsp_" + Guid.NewGuid().ToString("N"), ["type"] = "dispute.opened", ["idempotencyKey"] = null, ["paymentReference"] = reference,
+            ["amount"] = 10.00m, ["currency"] = "USD", ["reference"] = "mock_dsp_1", ["message"] = "fraudulent", ["occurredAt"] = DateTimeOffset.UtcNow.ToString("O"),
+        };
+        await (await server.NotifyAsync(dispute)).Expect(HttpStatusCode.OK);
+        // Gateways deliver at least once: the same notification again changes nothing.
+        await (await server.NotifyAsync(dispute)).Expect(HttpStatusCode.OK);
+        var logged = Assert.Single((await scenario.PaymentsOf(orderId))["interactions"]!.AsArray())!;
+        Assert.Equal(("notification", "dispute", 10.00m), (logged["type"].Str(), logged["code"].Str(), logged["amount"].Dec()));
+        var exception = Assert.Single(await _admin.ReadAll($"/api/v1/process-exceptions?orderId={orderId}"), e => e["category"].Str() == "payment");
+        Assert.Contains("dispute", exception["message"].Str(), StringComparison.Ordinal);
+        Assert.Equal(0m, (await scenario.PaymentsOf(orderId))["summaries"]![0]!["capturedAmount"].Dec());
+
+        // Badly signed: 401, nothing recorded.
+        using var forged = new HttpRequestMessage(HttpMethod.Post, "/api/v1/payment-gateways/mock/notifications")
+        {
+            Content = new StringContent(dispute.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+        };
+        forged.Headers.Add("webhook-id", "ntf_forged");
+        forged.Headers.Add("webhook-timestamp", DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        forged.Headers.Add("webhook-signature", "v1,AAAA");
+        await (await server.Client(key: null).SendAsync(forged)).ExpectProblem(HttpStatusCode.Unauthorized, "unauthorized");
+        Assert.Single((await scenario.PaymentsOf(orderId))["interactions"]!.AsArray());
     }
 
     [Fact]
     public async Task An_asynchronous_capture_pays_the_invoice_when_its_notification_arrives()
     {
         var scenario = await PaymentScenario.CreateAsync(_admin);
-        var (orderId, fo) = await scenario.PlaceAsync(1, PaymentScenario.Payment("auth_async_" + Guid.NewGuid().ToString("N")[..8], 10.00m));
+        var reference = "auth_async_" + Guid.NewGuid().ToString("N")[..8];
+        var (orderId, fo) = await scenario.PlaceAsync(1, PaymentScenario.Payment(reference, 10.00m));
         var shipment = await scenario.ShipAsync(fo, 1);
         var invoice = await scenario.SettledInvoiceOf(orderId, shipment["id"].Str());
         Assert.Equal("paid", invoice["status"].Str());
         var interactions = (await scenario.PaymentsOf(orderId))["interactions"]!.AsArray();
         Assert.Contains(interactions, i => i!["type"].Str() == "capture" && i["result"].Str() == "success");
-        Assert.Contains(interactions, i => i!["type"].Str() == "notification");
+        var capture = Assert.Single(interactions, i => i!["type"].Str() == "capture")!;
+        Assert.Single(interactions, i => i!["type"].Str() == "notification");
+
+        // A second word on the same capture (another notification id) is logged and moves no money.
+        var again = new JsonObject
+        {
+            ["id"] = "dup_" + Guid.NewGuid().ToString("N"), ["type"] = "capture.succeeded", ["idempotencyKey"] = capture["id"].Str(),
+            ["paymentReference"] = reference, ["amount"] = 10.00m, ["currency"] = "USD", ["reference"] = "mock_dup", ["message"] = null,
+            ["occurredAt"] = DateTimeOffset.UtcNow.ToString("O"),
+        };
+        await (await server.NotifyAsync(again)).Expect(HttpStatusCode.OK);
+        var payments = await scenario.PaymentsOf(orderId);
+        Assert.Equal(10.00m, payments["summaries"]![0]!["capturedAmount"].Dec());
+        Assert.Equal(2, payments["interactions"]!.AsArray().Count(i => i!["type"].Str() == "notification"));
         await scenario.AssertMoneyAddsUp(orderId);
     }
 
@@ -222,6 +292,6 @@ public abstract class InvoiceFundsTests(WaybillServer server)
     }
 }
 
-public sealed class InvoiceFundsOnSqlite(FlowSqliteServer server) : InvoiceFundsTests(server), IClassFixture<FlowSqliteServer>;
+public sealed class InvoiceFundsOnSqlite(PaymentFlowSqliteServer server) : InvoiceFundsTests(server), IClassFixture<PaymentFlowSqliteServer>;
 
-public sealed class InvoiceFundsOnPostgres(FlowPostgresServer server) : InvoiceFundsTests(server), IClassFixture<FlowPostgresServer>;
+public sealed class InvoiceFundsOnPostgres(PaymentFlowPostgresServer server) : InvoiceFundsTests(server), IClassFixture<PaymentFlowPostgresServer>;

@@ -95,3 +95,41 @@ public sealed class PaymentScenario(HttpClient admin, RoutingScenario network)
         }
     }
 }
+
+/// <summary>The default flows on (FlowTestHost), and the mock gateway quick and with a known secret, so a test can sign notifications.</summary>
+public static class PaymentFlowHost
+{
+    public static void Configure(Microsoft.AspNetCore.Hosting.IWebHostBuilder web)
+    {
+        Automation.FlowTestHost.Configure(web);
+        web.UseSetting("Payments:Mock:RetryDelay", "00:00:00.010");
+        web.UseSetting("Payments:Mock:AsyncDelay", "00:00:00.300");
+        web.UseSetting("WAYBILL_MOCK_GATEWAY_SECRET", GatewayTestHost.Secret);
+    }
+
+    /// <summary>Posts a notification signed as the mock gateway signs them.</summary>
+    public static async Task<HttpResponseMessage> NotifyAsync(this WaybillServer server, JsonObject body)
+    {
+        var id = "ntf_" + Guid.NewGuid().ToString("N");
+        var text = body.ToJsonString();
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/payment-gateways/mock/notifications")
+        {
+            Content = new StringContent(text, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("webhook-id", id);
+        request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", Domain.Webhooks.WebhookSignature.Sign(GatewayTestHost.Secret, id, timestamp, text));
+        return await server.Client(key: null).SendAsync(request);
+    }
+}
+
+public class PaymentFlowSqliteServer : SqliteServer
+{
+    protected override void ConfigureHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder web) => PaymentFlowHost.Configure(web);
+}
+
+public class PaymentFlowPostgresServer : PostgresServer
+{
+    protected override void ConfigureHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder web) => PaymentFlowHost.Configure(web);
+}

@@ -95,7 +95,20 @@ public sealed class InvoiceFunding(IServiceScopeFactory scopes, IOptions<Payment
                 foreach (var payment in order.Payments.Where(p => !excluded.Contains(p.Id)))
                 {
                     var left = payment.AvailableToCapture - open.Where(o => o.PaymentId == payment.Id).Sum(o => o.Amount);
-                    if (left > 0) available.Add(new PaymentAvailability(payment.Id, left));
+                    if (left <= 0) continue;
+                    if (payment.IsExpiredAt(now))
+                    {
+                        // Known to be expired: the gateway would refuse it, so it is not asked; the refusal is logged all the same.
+                        excluded.Add(payment.Id);
+                        var refused = PaymentInteraction.Requested(ids.NewId(), orderId, payment.Id, payment.Gateway, PaymentInteractionType.Capture,
+                            Math.Min(left, needed), invoiceId, null, now);
+                        refused.Settle(PaymentInteractionResult.Declined, null,
+                            $"The authorization expired at {payment.AuthorizationExpiresAt:O}; add a new authorization to capture.", "authorization_expired", now);
+                        db.PaymentInteractions.Add(refused);
+                        services.GetRequiredService<EventOutbox>().Add(PaymentEventTypes.Failed, orderId, PaymentEventData.From(order, refused));
+                        continue;
+                    }
+                    available.Add(new PaymentAvailability(payment.Id, left));
                 }
                 foreach (var draw in FundsPlan.Cover(needed, available))
                 {
