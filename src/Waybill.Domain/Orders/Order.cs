@@ -228,6 +228,12 @@ public sealed class Order
         if (previous != Status) _events.Add(new OrderEvent(OrderEventTypes.StatusChanged, OrderTransitions.Ship, previous, Status, null));
     }
 
+    /// <summary>
+    /// Nothing more will be invoiced: every unit shipped (or the order is closed or canceled). Money captured beyond the
+    /// invoices then is excess, owed back (ensure-refunds).
+    /// </summary>
+    public bool NothingLeftToInvoice => Status is OrderStatus.Fulfilled or OrderStatus.Closed or OrderStatus.Canceled;
+
     /// <summary>A further authorization (the customer paid the rest, a new card after a decline); what it captured already is unapplied.</summary>
     public PaymentSummary AddPayment(string id, PaymentDraft draft, DateTimeOffset now)
     {
@@ -278,13 +284,15 @@ public sealed class Order
     public void RecordReversal(string paymentId, decimal amount) => Payment(paymentId).RecordReversal(amount);
 
     /// <summary>
-    /// Closes a fulfilled order once its money is settled: paid (captured − refunded = grand total), fully refunded, or
-    /// nothing to pay. Otherwise <c>invalid_transition</c> naming what is still open.
+    /// Closes a fulfilled order once its money is settled: captured − refunded = grand total (paid, excess refunded; or
+    /// nothing to pay). Otherwise <c>invalid_transition</c> naming what is still open.
     /// </summary>
     public void Close(DateTimeOffset now)
     {
         OrderTransitions.EnsureAllowed(OrderTransitions.Close, Status);
-        var settled = PaymentStatus is PaymentStatus.Paid or PaymentStatus.Refunded || Totals.GrandTotalAmount == 0;
+        // Settled: what was captured and kept is the grand total — paid, with any excess refunded (a refund of excess funds
+        // makes the status partially_refunded, yet nothing is owed either way), or all of it refunded after changes.
+        var settled = _payments.Sum(p => p.CapturedAmount - p.RefundedAmount) == Totals.GrandTotalAmount;
         if (!settled)
             throw new InvalidTransitionException("order", $"{StatusNames.Of(Status)} and {StatusNames.Of(PaymentStatus)}", OrderTransitions.Close);
         var previous = Status;

@@ -72,3 +72,26 @@ public sealed class EnsureFundsFlowAction(InvoiceFunding funding, WaybillDb db, 
         return JsonSerializer.SerializeToNode(invoice, WaybillJson.Options);
     }
 }
+
+/// <summary>
+/// <c>ensure_refunds</c> <c>{ orderId }</c> (default flow 7): refunds the order's excess funds once nothing more will be
+/// invoiced, in transactions of its own with the gateway called between them. Output what is left unapplied and what
+/// is being refunded, or <c>skipped</c> with the reason.
+/// </summary>
+public sealed class EnsureRefundsFlowAction(Funds.ExcessFundsRefunds refunds) : IFlowAction
+{
+    public string Name => "ensure_refunds";
+
+    public async Task<JsonNode?> RunAsync(FlowActionContext context, JsonObject input, CancellationToken cancellationToken)
+    {
+        var orderId = FlowInput.RequiredText(input, "orderId");
+        try
+        {
+            return JsonSerializer.SerializeToNode(await refunds.EnsureAsync(orderId, context.Actor, cancellationToken), WaybillJson.Options);
+        }
+        catch (ProblemException e) when (e.Problem.Status == 404)
+        {
+            throw new FlowInputException($"input.orderId: {e.Problem.Detail}");
+        }
+    }
+}

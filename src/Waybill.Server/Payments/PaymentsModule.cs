@@ -27,12 +27,16 @@ public static class PaymentsModule
         services.AddScoped<ShipmentInvoicing>();
         services.AddScoped<InvoiceFunding>();
         services.AddScoped<PaymentCalls>();
+        services.AddScoped<PaymentRounds>();
+        services.AddScoped<PaymentRequests>();
         services.AddScoped<PaymentSettlement>();
         // Replaces the gateways module's logging placeholder: notifications now move money.
         services.Replace(ServiceDescriptor.Scoped<IPaymentNotificationHandler, PaymentNotificationHandler>());
         services.AddJobHandler<PaymentSettleJob>();
         services.AddFlowAction<CreateInvoiceFlowAction>();
         services.AddFlowAction<EnsureFundsFlowAction>();
+        services.AddFlowAction<EnsureRefundsFlowAction>();
+        services.AddScoped<ExcessFundsRefunds>();
         services.AddSingleton<IProcessExceptionRetry, InvoiceFundsRetry>();
         services.AddAuthorizationBuilder()
             .AddPolicy(MoneyPolicy, p => p.RequireRole(nameof(Role.Finance), nameof(Role.Admin)))

@@ -8,7 +8,7 @@ public class FlowParserTests
     internal static readonly IReadOnlySet<string> KnownActions = new HashSet<string>(StringComparer.Ordinal)
     {
         "approve", "hold", "release_hold", "raise_process_exception", "resolve_process_exception", "send_webhook",
-        "set_status", "wait", "fraud_check", "route", "route_backordered", "create_invoice", "ensure_funds", "close_order",
+        "set_status", "wait", "fraud_check", "route", "route_backordered", "create_invoice", "ensure_funds", "ensure_refunds", "close_order",
     };
 
     // The example of domain.md "Flows", word for word.

@@ -78,6 +78,31 @@ public abstract class InvoiceFundsTests(WaybillServer server)
     }
 
     [Fact]
+    public async Task Money_captured_beyond_the_invoices_is_refunded_once_everything_shipped_and_the_order_closes()
+    {
+        var scenario = await PaymentScenario.CreateAsync(_admin);
+        // A gift card charged 50.00 in full at checkout for a 30.00 order.
+        var (orderId, fo) = await scenario.PlaceAsync(3,
+            PaymentScenario.Payment("gc_" + Guid.NewGuid().ToString("N")[..8], 50.00m, captured: 50.00m, method: "gift_card"));
+        var first = await scenario.SettledInvoiceOf(orderId, (await scenario.ShipAsync(fo, 1))["id"].Str());
+        Assert.Equal("paid", first["status"].Str());
+        // Two units still to ship: the excess may yet be needed, nothing is refunded.
+        Assert.Equal(40.00m, (await scenario.PaymentsOf(orderId))["unappliedAmount"].Dec());
+
+        await scenario.ShipAsync(fo, 2);
+        var closed = await PaymentScenario.Eventually(() => _admin.GetOrder(orderId), o => o["status"].Str() == "closed");
+        Assert.Equal(("closed", "partially_refunded"), (closed["status"].Str(), closed["paymentStatus"].Str()));
+        var payments = await scenario.PaymentsOf(orderId);
+        Assert.Equal(0m, payments["unappliedAmount"].Dec());
+        var card = payments["summaries"]![0]!;
+        Assert.Equal((50.00m, 20.00m), (card["capturedAmount"].Dec(), card["refundedAmount"].Dec()));
+        var refund = Assert.Single(payments["interactions"]!.AsArray(), i => i!["type"].Str() == "refund")!;
+        Assert.Equal(("success", 20.00m), (refund["result"].Str(), refund["amount"].Dec()));
+        await scenario.AssertMoneyAddsUp(orderId, capturedAtCheckout: 50.00m);
+        Assert.Single(await _admin.AllEvents($"&subject={orderId}&types=payment.refunded", atLeast: 1));
+    }
+
+    [Fact]
     public async Task A_declined_capture_fails_the_invoice_with_a_process_exception_and_a_new_authorization_pays_it()
     {
         var scenario = await PaymentScenario.CreateAsync(_admin);

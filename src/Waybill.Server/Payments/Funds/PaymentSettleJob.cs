@@ -15,11 +15,11 @@ namespace Waybill.Server.Payments.Funds;
 /// </summary>
 public sealed class PaymentSettleJob(WaybillDb db, PaymentCalls calls, PaymentSettlement settlement) : IJobHandler
 {
-    public string Kind => InvoiceFunding.SettleJobKind;
+    public string Kind => PaymentRequests.SettleJobKind;
 
     public async Task HandleAsync(Job job, CancellationToken cancellationToken)
     {
-        var payload = job.PayloadAs<InvoiceFunding.SettlePayload>();
+        var payload = job.PayloadAs<PaymentRequests.SettlePayload>();
         var unanswered = await db.PaymentInteractions.AsNoTracking()
             .Where(i => payload.InteractionIds.Contains(i.Id) && !i.Answered && i.Result == PaymentInteractionResult.Pending)
             .ToListAsync(cancellationToken);

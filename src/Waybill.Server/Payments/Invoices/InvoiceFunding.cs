@@ -25,38 +25,15 @@ namespace Waybill.Server.Payments.Invoices;
 /// When no payment is left to try and a balance remains, the invoice is <c>failed</c> and a payment process exception is
 /// raised; a later ensure-funds (after a new authorization) can still pay it.
 /// </summary>
-public sealed class InvoiceFunding(IServiceScopeFactory scopes, IOptions<PaymentOptions> options)
+public sealed class InvoiceFunding(IServiceScopeFactory scopes, PaymentRounds rounds)
 {
-    public const string SettleJobKind = "payments.settle";
-
-    public sealed record SettlePayload(string OrderId, List<string> InteractionIds);
-
     /// <param name="check">Runs on the invoice before anything is done (If-Match); throws to refuse.</param>
     /// <returns>The invoice after the last round.</returns>
-    public async Task<InvoiceResponse> EnsureAsync(string invoiceId, string actor, Action<Invoice>? check, CancellationToken cancellationToken)
-    {
-        var excluded = new HashSet<string>(StringComparer.Ordinal);
-        for (var round = 0; ; round++)
-        {
-            var (orderId, calls, response) = await PlanAsync(invoiceId, excluded, round == 0 ? check : null, first: round == 0, actor, cancellationToken);
-            if (calls.Count == 0) return response;
-            IReadOnlyList<PaymentCallAnswer> answers;
-            await using (var scope = scopes.CreateAsyncScope())
-                answers = await scope.ServiceProvider.GetRequiredService<PaymentCalls>().SendAsync(calls, cancellationToken);
-            await using (var scope = scopes.CreateAsyncScope())
-            {
-                var outcomes = answers.Select(a => new PaymentOutcome(a.Request.InteractionId, PaymentCalls.ResultOf(a.Answer.Result),
-                    a.Answer.GatewayReference, a.Answer.Message, a.Answer.Code)).ToList();
-                await scope.ServiceProvider.GetRequiredService<PaymentSettlement>().SettleAsync(orderId, outcomes, actor, conclude: false, cancellationToken);
-            }
-            foreach (var answer in answers.Where(a => a.Answer.Result is GatewayResult.Declined or GatewayResult.Error))
-                excluded.Add(PaymentOf(answer.Request));
-        }
-    }
+    public Task<InvoiceResponse> EnsureAsync(string invoiceId, string actor, Action<Invoice>? check, CancellationToken cancellationToken) =>
+        rounds.RunAsync((excluded, round) => PlanAsync(invoiceId, excluded, round == 0 ? check : null, first: round == 0, actor, cancellationToken),
+            actor, cancellationToken);
 
-    private static string PaymentOf(PaymentCallRequest request) => request.PaymentId;
-
-    private async Task<(string OrderId, IReadOnlyList<PaymentCallRequest> Calls, InvoiceResponse Invoice)> PlanAsync(
+    private async Task<PaymentRoundPlan<InvoiceResponse>> PlanAsync(
         string invoiceId, HashSet<string> excluded, Action<Invoice>? check, bool first, string actor, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -76,10 +53,9 @@ public sealed class InvoiceFunding(IServiceScopeFactory scopes, IOptions<Payment
             if (first) invoice.EnsureFundsAllowed();
             var (order, _) = await OrderStore.LoadAsync(db, orderId, cancellationToken);
             var now = clock.UtcNow;
-            var open = await db.PaymentInteractions.AsNoTracking()
-                .Where(i => i.OrderId == orderId && i.Result == PaymentInteractionResult.Pending && i.Type == PaymentInteractionType.Capture)
-                .Select(i => new { i.PaymentId, i.InvoiceId, i.Amount }).ToListAsync(cancellationToken);
-            var calls = new List<PaymentCallRequest>();
+            var requests = services.GetRequiredService<PaymentRequests>();
+            var open = await requests.OpenAsync(orderId, PaymentInteractionType.Capture, cancellationToken);
+            IReadOnlyList<PaymentCallRequest> calls = [];
             // What calls already under way will bring is not asked for again (two ensure-funds racing on one invoice).
             var needed = invoice.Status == InvoiceStatus.Paid ? 0m : invoice.Balance - open.Where(o => o.InvoiceId == invoiceId).Sum(o => o.Amount);
             if (needed > 0 && order.UnappliedPaymentAmount > 0)
@@ -110,37 +86,12 @@ public sealed class InvoiceFunding(IServiceScopeFactory scopes, IOptions<Payment
                     }
                     available.Add(new PaymentAvailability(payment.Id, left));
                 }
-                foreach (var draw in FundsPlan.Cover(needed, available))
-                {
-                    var payment = order.Payment(draw.PaymentId);
-                    var interaction = PaymentInteraction.Requested(ids.NewId(), orderId, payment.Id, payment.Gateway, PaymentInteractionType.Capture,
-                        draw.Amount, invoiceId, null, now);
-                    db.PaymentInteractions.Add(interaction);
-                    calls.Add(new PaymentCallRequest(orderId, interaction.Id, payment.Id, payment.Gateway, PaymentInteractionType.Capture,
-                        new GatewayCall(interaction.Id, payment.GatewayReference ?? "", draw.Amount, order.CurrencyCode)));
-                }
+                calls = requests.Request(order, FundsPlan.Cover(needed, available), PaymentInteractionType.Capture, invoiceId, null, now);
             }
-            if (calls.Count > 0)
-            {
-                services.GetRequiredService<JobScheduler>().Schedule(SettleJobKind,
-                    new SettlePayload(orderId, [.. calls.Select(c => c.InteractionId)]), now + options.Value.SettleAfter, orderId);
-            }
-            else
-            {
-                await services.GetRequiredService<PaymentSettlement>().ConcludeAsync(invoice, actor, cancellationToken);
-            }
+            if (calls.Count == 0) await services.GetRequiredService<PaymentSettlement>().ConcludeAsync(invoice, actor, cancellationToken);
             InvoiceRecords.RecordEvents(invoice, services.GetRequiredService<EventOutbox>(), services.GetRequiredService<AuditTrail>(), actor, before);
             await db.SaveChangesAsync(cancellationToken);
-            return (orderId, (IReadOnlyList<PaymentCallRequest>)calls, InvoiceResponse.From(invoice));
+            return new PaymentRoundPlan<InvoiceResponse>(orderId, calls, InvoiceResponse.From(invoice));
         }, cancellationToken);
     }
-}
-
-public sealed class PaymentOptions
-{
-    /// <summary>
-    /// When the safety net looks at a call again: a call still unanswered then (its node died mid-call) is asked again
-    /// with the same idempotency key. Well past any gateway call's own timeout and retries.
-    /// </summary>
-    public TimeSpan SettleAfter { get; set; } = TimeSpan.FromMinutes(2);
 }

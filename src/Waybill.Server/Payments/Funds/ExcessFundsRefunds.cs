@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using Waybill.Domain.Automation;
+using Waybill.Domain.Payments;
+using Waybill.Server.Automation.ProcessExceptions;
+using Waybill.Server.Data;
+using Waybill.Server.Orders;
+using Waybill.Server.Platform;
+
+namespace Waybill.Server.Payments.Funds;
+
+/// <summary>What ensure-refunds of excess funds came to: what is still unapplied, and why nothing was done when nothing was.</summary>
+public sealed record ExcessRefundResponse(string OrderId, decimal UnappliedAmount, decimal RefundPending, string? Skipped);
+
+/// <summary>
+/// Ensure-refunds of excess funds (domain.md "Payments"): once nothing more will be invoiced, money captured beyond the
+/// invoices (the order's unapplied balance) is refunded to the payments that have something to refund — an exact match
+/// first, otherwise the largest — in the same rounds as ensure-funds (<see cref="PaymentRounds"/>). Refunds still under
+/// way are not asked for again, so two callers racing refund the excess once. When no payment can take it, a refund
+/// process exception is raised (once per order).
+/// </summary>
+public sealed class ExcessFundsRefunds(IServiceScopeFactory scopes, PaymentRounds rounds)
+{
+    public static string RetryReference(string orderId) => "excess:" + orderId;
+
+    public Task<ExcessRefundResponse> EnsureAsync(string orderId, string actor, CancellationToken cancellationToken) =>
+        rounds.RunAsync((excluded, _) => PlanAsync(orderId, excluded, actor, cancellationToken), actor, cancellationToken);
+
+    private async Task<PaymentRoundPlan<ExcessRefundResponse>> PlanAsync(string orderId, HashSet<string> excluded, string actor, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<WaybillDb>();
+        return await services.GetRequiredService<RequestCommit>().InTransactionAsync(async () =>
+        {
+            await PaymentSettlement.LockOrderAsync(db, orderId, cancellationToken);
+            var (order, _) = await OrderStore.LoadAsync(db, orderId, cancellationToken);
+            var currency = order.Currency;
+            if (!order.NothingLeftToInvoice)
+            {
+                return new PaymentRoundPlan<ExcessRefundResponse>(orderId, [], new ExcessRefundResponse(orderId, currency.Normalize(order.UnappliedPaymentAmount), 0m,
+                    "The order still has units to ship and invoice; what it captured may still be needed."));
+            }
+            var requests = services.GetRequiredService<PaymentRequests>();
+            var open = await requests.OpenAsync(orderId, PaymentInteractionType.Refund, cancellationToken);
+            var pending = open.Where(o => o.CreditMemoId is null).Sum(o => o.Amount);
+            var excess = order.UnappliedPaymentAmount - pending;
+            var available = order.Payments.Where(p => !excluded.Contains(p.Id))
+                .Select(p => new PaymentAvailability(p.Id, p.AvailableToRefund - open.Where(o => o.PaymentId == p.Id).Sum(o => o.Amount)))
+                .Where(a => a.Available > 0).ToList();
+            var now = services.GetRequiredService<IClock>().UtcNow;
+            var calls = excess > 0 ? requests.Request(order, FundsPlan.Cover(excess, available), PaymentInteractionType.Refund, null, null, now) : [];
+            var planned = calls.Sum(c => c.Call.Amount);
+            string? skipped = excess <= 0 ? (pending > 0 ? "Refunds of the excess are under way." : "The order has no excess funds.") : null;
+            if (excess > planned && pending == 0 && calls.Count == 0)
+            {
+                skipped = $"No payment can take back {currency.Normalize(excess - planned)} {order.CurrencyCode} of excess funds.";
+                var reference = RetryReference(orderId);
+                if (!await db.ProcessExceptions.AnyAsync(e => e.RetryReference == reference && ProcessExceptions.OpenStatuses.Contains(e.Status), cancellationToken))
+                {
+                    services.GetRequiredService<ProcessExceptions>().Raise(new NewProcessException(orderId, ProcessExceptionCategory.Refund,
+                        ProcessExceptionSeverity.High, $"Order {order.OrderNumber}: {skipped} Refund it by hand, then resolve this exception.",
+                        RetryReference: reference), actor);
+                }
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            return new PaymentRoundPlan<ExcessRefundResponse>(orderId, calls,
+                new ExcessRefundResponse(orderId, currency.Normalize(order.UnappliedPaymentAmount), currency.Normalize(pending + planned), skipped));
+        }, cancellationToken);
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Waybill.Domain.Common;
+using Waybill.Domain.Orders;
+using Waybill.Domain.Payments;
+using Waybill.Server.Data;
+using Waybill.Server.Payments.Gateways;
+using Waybill.Server.Platform.Jobs;
+
+namespace Waybill.Server.Payments.Funds;
+
+/// <summary>A call still open on a payment: unanswered, or answered pending.</summary>
+public sealed record OpenCall(string? PaymentId, string? InvoiceId, string? CreditMemoId, decimal Amount);
+
+/// <summary>
+/// Turns a plan's draws into gateway calls in the plan's unit of work: each a pending interaction (its id the
+/// idempotency key), and one <c>payments.settle</c> job naming them all — the safety net should this node die before
+/// their answers are recorded (decision 0030).
+/// </summary>
+public sealed class PaymentRequests(WaybillDb db, IIdGenerator ids, JobScheduler jobs, IOptions<PaymentOptions> options)
+{
+    public const string SettleJobKind = "payments.settle";
+
+    public sealed record SettlePayload(string OrderId, List<string> InteractionIds);
+
+    /// <summary>The order's calls of this type still open: what they will bring is not asked for again.</summary>
+    public async Task<IReadOnlyList<OpenCall>> OpenAsync(string orderId, PaymentInteractionType type, CancellationToken cancellationToken) =>
+        await db.PaymentInteractions.AsNoTracking()
+            .Where(i => i.OrderId == orderId && i.Result == PaymentInteractionResult.Pending && i.Type == type)
+            .Select(i => new OpenCall(i.PaymentId, i.InvoiceId, i.CreditMemoId, i.Amount)).ToListAsync(cancellationToken);
+
+    public IReadOnlyList<PaymentCallRequest> Request(Order order, IEnumerable<PaymentDraw> draws, PaymentInteractionType type, string? invoiceId,
+        string? creditMemoId, DateTimeOffset now)
+    {
+        var calls = new List<PaymentCallRequest>();
+        foreach (var draw in draws)
+        {
+            var payment = order.Payment(draw.PaymentId);
+            var interaction = PaymentInteraction.Requested(ids.NewId(), order.Id, payment.Id, payment.Gateway, type, draw.Amount, invoiceId, creditMemoId, now);
+            db.PaymentInteractions.Add(interaction);
+            calls.Add(new PaymentCallRequest(order.Id, interaction.Id, payment.Id, payment.Gateway, type,
+                new GatewayCall(interaction.Id, payment.GatewayReference ?? "", draw.Amount, order.CurrencyCode)));
+        }
+        if (calls.Count > 0)
+            jobs.Schedule(SettleJobKind, new SettlePayload(order.Id, [.. calls.Select(c => c.InteractionId)]), now + options.Value.SettleAfter, order.Id);
+        return calls;
+    }
+}
