@@ -135,6 +135,51 @@ public abstract class InvoiceFundsTests(WaybillServer server)
     }
 
     [Fact]
+    public async Task Ensure_funds_calls_racing_on_one_invoice_capture_it_once()
+    {
+        var scenario = await PaymentScenario.CreateAsync(_admin);
+        var (orderId, fo) = await scenario.PlaceAsync(2, PaymentScenario.Payment("auth_decline_" + Guid.NewGuid().ToString("N")[..8], 20.00m));
+        var invoice = await scenario.SettledInvoiceOf(orderId, (await scenario.ShipAsync(fo, 2))["id"].Str());
+        Assert.Equal("failed", invoice["status"].Str());
+        await (await _admin.PostJson($"/api/v1/orders/{orderId}/payments",
+            PaymentScenario.Payment("auth_ok_" + Guid.NewGuid().ToString("N")[..8], 20.00m))).Expect(HttpStatusCode.Created);
+
+        var finance = await server.ClientWithRole("finance");
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => finance.PostJson($"/api/v1/invoices/{invoice["id"].Str()}/ensure-funds", null)));
+        // Each call either paid it or found it paid (409) — never a second capture.
+        Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
+        Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.OK);
+        var payments = await scenario.PaymentsOf(orderId);
+        Assert.Equal(20.00m, payments["summaries"]!.AsArray().Sum(s => s!["capturedAmount"].Dec()));
+        Assert.Single(payments["interactions"]!.AsArray(), i => i!["type"].Str() == "capture" && i["result"].Str() == "success");
+        await scenario.AssertMoneyAddsUp(orderId);
+    }
+
+    [Fact]
+    public async Task Excess_refunds_racing_refund_the_excess_once()
+    {
+        var scenario = await PaymentScenario.CreateAsync(_admin);
+        var (orderId, fo) = await scenario.PlaceAsync(1,
+            PaymentScenario.Payment("gc_" + Guid.NewGuid().ToString("N")[..8], 15.00m, captured: 15.00m, method: "gift_card"),
+            PaymentScenario.Payment("gc_" + Guid.NewGuid().ToString("N")[..8], 12.00m, captured: 12.00m, method: "gift_card"));
+        var invoice = await scenario.SettledInvoiceOf(orderId, (await scenario.ShipAsync(fo, 1))["id"].Str());
+        Assert.Equal("paid", invoice["status"].Str());
+        // The invoice is paid: flow 7 refunds the 17.00 of excess; four more callers race it.
+        var refunds = Enumerable.Range(0, 4).Select(async _ =>
+        {
+            await using var scope = server.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<Waybill.Server.Payments.Funds.ExcessFundsRefunds>().EnsureAsync(orderId, "test", CancellationToken.None);
+        });
+        await Task.WhenAll(refunds);
+        var closed = await PaymentScenario.Eventually(() => _admin.GetOrder(orderId), o => o["status"].Str() == "closed");
+        Assert.Equal("closed", closed["status"].Str());
+        var payments = await scenario.PaymentsOf(orderId);
+        Assert.Equal(17.00m, payments["summaries"]!.AsArray().Sum(s => s!["refundedAmount"].Dec()));
+        Assert.Equal(0m, payments["unappliedAmount"].Dec());
+        await scenario.AssertMoneyAddsUp(orderId, capturedAtCheckout: 27.00m);
+    }
+
+    [Fact]
     public async Task The_process_exception_retry_ensures_funds_again()
     {
         var scenario = await PaymentScenario.CreateAsync(_admin);

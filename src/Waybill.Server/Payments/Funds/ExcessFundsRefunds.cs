@@ -35,11 +35,15 @@ public sealed class ExcessFundsRefunds(IServiceScopeFactory scopes, PaymentRound
             await PaymentSettlement.LockOrderAsync(db, orderId, cancellationToken);
             var (order, _) = await OrderStore.LoadAsync(db, orderId, cancellationToken);
             var currency = order.Currency;
-            if (!order.NothingLeftToInvoice)
-            {
-                return new PaymentRoundPlan<ExcessRefundResponse>(orderId, [], new ExcessRefundResponse(orderId, currency.Normalize(order.UnappliedPaymentAmount), 0m,
-                    "The order still has units to ship and invoice; what it captured may still be needed."));
-            }
+            // Excess only once no invoice can still want the money: everything shipped, every shipment invoiced, every invoice paid.
+            var waiting = !order.NothingLeftToInvoice ? "The order still has units to ship; what it captured may still be needed."
+                : await db.Shipments.AnyAsync(s => s.OrderId == orderId && !db.Invoices.Any(i => i.ShipmentId == s.Id), cancellationToken)
+                    ? "A shipment is not invoiced yet; what the order captured may still be needed."
+                : await db.Invoices.AnyAsync(i => i.OrderId == orderId && i.Status != InvoiceStatus.Paid, cancellationToken)
+                    ? "An invoice of the order is not paid; what the order captured may still be needed."
+                : null;
+            if (waiting is not null)
+                return new PaymentRoundPlan<ExcessRefundResponse>(orderId, [], new ExcessRefundResponse(orderId, currency.Normalize(order.UnappliedPaymentAmount), 0m, waiting));
             var requests = services.GetRequiredService<PaymentRequests>();
             var open = await requests.OpenAsync(orderId, PaymentInteractionType.Refund, cancellationToken);
             var pending = open.Where(o => o.CreditMemoId is null).Sum(o => o.Amount);

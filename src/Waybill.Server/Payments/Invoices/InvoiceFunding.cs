@@ -58,9 +58,11 @@ public sealed class InvoiceFunding(IServiceScopeFactory scopes, PaymentRounds ro
             IReadOnlyList<PaymentCallRequest> calls = [];
             // What calls already under way will bring is not asked for again (two ensure-funds racing on one invoice).
             var needed = invoice.Status == InvoiceStatus.Paid ? 0m : invoice.Balance - open.Where(o => o.InvoiceId == invoiceId).Sum(o => o.Amount);
-            if (needed > 0 && order.UnappliedPaymentAmount > 0)
+            // Unapplied money already being refunded as excess is not there to take.
+            var refunding = (await requests.OpenAsync(orderId, PaymentInteractionType.Refund, cancellationToken)).Where(o => o.CreditMemoId is null).Sum(o => o.Amount);
+            if (needed > 0 && order.UnappliedPaymentAmount - refunding > 0)
             {
-                var fromBalance = Math.Min(needed, order.UnappliedPaymentAmount);
+                var fromBalance = Math.Min(needed, order.UnappliedPaymentAmount - refunding);
                 order.ApplyUnapplied(fromBalance);
                 invoice.Apply(fromBalance, now);
                 needed -= fromBalance;
