@@ -54,7 +54,8 @@ public sealed class InvoicingHttp : IDisposable
 
     /// <summary>
     /// Every event of <paramref name="types"/> after <paramref name="cursor"/> that the feed has now, page by page; returns
-    /// where to read on from. The feed may serve the last page again, so <paramref name="onEvent"/> must tolerate repeats.
+    /// where to read on from. The last page has no <c>nextCursor</c> (and a client cannot make one: it holds the writing
+    /// transaction's id), so the next call reads that page again: <paramref name="onEvent"/> must tolerate repeats.
     /// </summary>
     public async Task<string?> ReadEventsAsync(string types, string? cursor, Action<JsonElement> onEvent, CancellationToken cancellationToken)
     {
@@ -62,10 +63,10 @@ public sealed class InvoicingHttp : IDisposable
         {
             var path = $"api/v1/events?types={types}&limit={Page}" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}");
             using var page = await GetJsonAsync(path, cancellationToken);
-            var items = page.RootElement.GetProperty("items");
-            foreach (var e in items.EnumerateArray()) onEvent(e);
+            foreach (var e in page.RootElement.GetProperty("items").EnumerateArray()) onEvent(e);
+            // Stop on the missing cursor, not on a short page: a last page that is exactly full has none either.
             if (page.RootElement.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String) cursor = next.GetString();
-            if (items.GetArrayLength() < Page) return cursor;
+            else return cursor;
         }
     }
 
