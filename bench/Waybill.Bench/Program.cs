@@ -2,9 +2,10 @@ using System.CommandLine;
 using Waybill.Bench.Capture;
 using Waybill.Bench.Inventory;
 using Waybill.Bench.Import;
+using Waybill.Bench.Payments;
 using Waybill.Bench.Routing;
 
-// Command-line parsing only; the work is in Capture/, Inventory/ and Import/.
+// Command-line parsing only; the work is in Capture/, Inventory/, Import/, Routing/ and Payments/.
 
 var database = new Option<string>("--database")
 {
@@ -116,5 +117,6 @@ foreach (var routing in RoutingCommands.Create())
 {
     root.Subcommands.Add(routing);
 }
+root.Subcommands.Add(InvoicingCommands.Create());
 
 return await root.Parse(args).InvokeAsync();

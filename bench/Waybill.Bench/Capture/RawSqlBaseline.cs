@@ -95,7 +95,7 @@ public sealed class RawSqlBaseline : IAsyncDisposable
         return new RawSqlBaseline(NpgsqlDataSource.Create(builder.ConnectionString));
     }
 
-    private static async Task MigrateAsync(string connectionString, string serverDll, CancellationToken cancellationToken)
+    internal static async Task MigrateAsync(string connectionString, string serverDll, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(serverDll);
