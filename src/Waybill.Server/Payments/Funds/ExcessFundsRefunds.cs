@@ -37,7 +37,7 @@ public sealed class ExcessFundsRefunds(IServiceScopeFactory scopes, PaymentRound
             var currency = order.Currency;
             // Excess only once no invoice can still want the money: everything shipped, every shipment invoiced, every invoice paid.
             var waiting = !order.NothingLeftToInvoice ? "The order still has units to ship; what it captured may still be needed."
-                : await db.Shipments.AnyAsync(s => s.OrderId == orderId && !db.Invoices.Any(i => i.ShipmentId == s.Id), cancellationToken)
+                : await db.Shipments.AnyAsync(s => s.OrderId == orderId && !db.Set<Invoice>().Any(i => i.ShipmentId == s.Id), cancellationToken)
                     ? "A shipment is not invoiced yet; what the order captured may still be needed."
                 : await db.Invoices.AnyAsync(i => i.OrderId == orderId && i.Status != InvoiceStatus.Paid, cancellationToken)
                     ? "An invoice of the order is not paid; what the order captured may still be needed."
