@@ -238,6 +238,8 @@ public sealed class Order
     public PaymentSummary AddPayment(string id, PaymentDraft draft, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(draft);
+        // A closed or canceled order has nothing left to pay for.
+        if (Status is OrderStatus.Closed or OrderStatus.Canceled) throw new InvalidTransitionException("order", StatusNames.Of(Status), "add a payment to");
         var errors = new FieldErrors();
         CaptureRules.CheckPayment(Currency, draft, "", errors);
         errors.ThrowIfAny();

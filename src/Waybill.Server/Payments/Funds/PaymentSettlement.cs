@@ -103,8 +103,12 @@ public sealed class PaymentSettlement(WaybillDb db, RequestCommit commit, EventO
     public async Task ConcludeAsync(Invoice invoice, string actor, CancellationToken cancellationToken)
     {
         if (invoice.Status == InvoiceStatus.Paid || invoice.Balance == 0) return;
-        var open = await db.PaymentInteractions.AnyAsync(i => i.InvoiceId == invoice.Id && i.Result == PaymentInteractionResult.Pending, cancellationToken)
-                   || db.PaymentInteractions.Local.Any(i => i.InvoiceId == invoice.Id && i.IsOpen);
+        // Open as this unit of work sees it: what the database holds pending, unless settled here and not saved yet, and what
+        // was requested here.
+        var pending = await db.PaymentInteractions.Where(i => i.InvoiceId == invoice.Id && i.Result == PaymentInteractionResult.Pending)
+            .Select(i => i.Id).ToListAsync(cancellationToken);
+        var here = db.PaymentInteractions.Local.Where(i => i.InvoiceId == invoice.Id).ToDictionary(i => i.Id);
+        var open = pending.Any(id => !here.TryGetValue(id, out var tracked) || tracked.IsOpen) || here.Values.Any(i => i.IsOpen);
         if (open) return;
         if (invoice.Status != InvoiceStatus.Failed) invoice.Fail(clock.UtcNow);
         var reference = InvoiceRetryReference(invoice.Id);

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Waybill.Domain.Common;
 using Waybill.Domain.Orders;
+using Waybill.Server.Data;
 using Waybill.Server.Orders;
+using Waybill.Server.Payments.Funds;
 using Waybill.Server.Payments.Gateways;
 using Waybill.Server.Platform;
 using Waybill.Server.Platform.ApiKeys;
@@ -25,7 +27,7 @@ public static class AddOrderPayment
         .WithName("AddOrderPayment");
 
     public static async Task<Created<PaymentResponse>> Handle(string id, Request request, OrderOperations operations, RequestCommit commit,
-        IEnumerable<IPaymentGateway> gateways, IIdGenerator ids, AuditTrail audit, HttpContext http, CancellationToken cancellationToken)
+        IEnumerable<IPaymentGateway> gateways, IIdGenerator ids, AuditTrail audit, WaybillDb db, HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var method = Required(request.Method, "method", 40, errors);
@@ -41,16 +43,24 @@ public static class AddOrderPayment
         PaymentSummary? added = null;
         var draft = new PaymentDraft(method!, gateway!, reference, request.AuthorizedAmount!.Value, request.CapturedAmount ?? 0m,
             request.AuthorizationExpiresAt?.ToUniversalTime());
-        var (order, _) = await operations.ActAsync(id, (order, now) => added = order.AddPayment(paymentId, draft, now), http.User.Actor(), cancellationToken,
-            order => OrderStore.CheckIfMatch(http.Request, order));
-        var response = PaymentResponse.From(added!, order.Currency.Normalize);
-        audit.Record("order", order.Id, "add_payment", http.User.Actor(), null, null, null,
-            new { paymentId = added!.Id, added.Method, added.Gateway, added.GatewayReference, added.AuthorizedAmount, added.CapturedAmount });
-        var path = $"/api/v1/orders/{order.Id}/payments";
-        await commit.SaveAsync(201, response, path, cancellationToken);
-        http.Response.Headers.ETag = $"\"{order.Version}\"";
-        return TypedResults.Created(path, response);
+        // A money change like the others: the order row locked first, so it queues behind a capture being recorded rather than
+        // failing on the version the background flows move.
+        var (response, version) = await commit.InTransactionAsync(async () =>
+        {
+            await PaymentSettlement.LockOrderAsync(db, id, cancellationToken);
+            var (order, _) = await operations.ActAsync(id, (order, now) => added = order.AddPayment(paymentId, draft, now), http.User.Actor(), cancellationToken,
+                order => OrderStore.CheckIfMatch(http.Request, order));
+            var body = PaymentResponse.From(added!, order.Currency.Normalize);
+            audit.Record("order", order.Id, "add_payment", http.User.Actor(), null, null, null,
+                new { paymentId = added!.Id, added.Method, added.Gateway, added.GatewayReference, added.AuthorizedAmount, added.CapturedAmount });
+            await commit.SaveAsync(201, body, PathOf(id), cancellationToken);
+            return (body, order.Version);
+        }, cancellationToken);
+        http.Response.Headers.ETag = $"\"{version}\"";
+        return TypedResults.Created(PathOf(id), response);
     }
+
+    private static string PathOf(string orderId) => $"/api/v1/orders/{orderId}/payments";
 
     private static string? Required(string? value, string field, int max, FieldErrors errors)
     {
