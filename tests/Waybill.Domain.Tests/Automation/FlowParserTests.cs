@@ -247,7 +247,7 @@ public class FlowParserTests
                 action: launch_rocket
             """);
         Assert.Equal((5, 13), (error.Line, error.Column));
-        Assert.Contains("approve, fraud_check, hold", error.Reason);
+        Assert.Contains("approve, close_order, create_invoice, ensure_funds, ensure_refunds, fraud_check, hold", error.Reason);
     }
 
     [Fact]
