@@ -20,25 +20,7 @@ public sealed class LoadDriver : IDisposable
 
     public LoadDriver(Uri baseAddress, string apiKey, int clients)
     {
-        var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = clients,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-            UseCookies = false,
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-        };
-        http = new HttpClient(handler, disposeHandler: true)
-        {
-            BaseAddress = baseAddress,
-            Timeout = TimeSpan.FromSeconds(30),
-            DefaultRequestVersion = HttpVersion.Version11,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-        http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer " + apiKey);
+        http = BenchHttp.Create(baseAddress, apiKey, clients, TimeSpan.FromSeconds(30));
     }
 
     /// <summary>A client for <see cref="ClosedLoop"/>; all of them share this driver's connection pool.</summary>

@@ -26,25 +26,7 @@ public sealed class InventoryHttp : IDisposable
 
     public InventoryHttp(Uri baseAddress, string apiKey, int clients)
     {
-        var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = Math.Max(clients, SetupParallelism),
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-            UseCookies = false,
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-        };
-        http = new HttpClient(handler, disposeHandler: true)
-        {
-            BaseAddress = baseAddress,
-            Timeout = TimeSpan.FromSeconds(30),
-            DefaultRequestVersion = HttpVersion.Version11,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-        http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer " + apiKey);
+        http = BenchHttp.Create(baseAddress, apiKey, Math.Max(clients, SetupParallelism), TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Concurrent requests while seeding stock through the API.</summary>

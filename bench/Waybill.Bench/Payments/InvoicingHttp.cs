@@ -19,25 +19,7 @@ public sealed class InvoicingHttp : IDisposable
 
     public InvoicingHttp(Uri baseAddress, string apiKey, int clients)
     {
-        var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = clients + 2,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-            UseCookies = false,
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-        };
-        http = new HttpClient(handler, disposeHandler: true)
-        {
-            BaseAddress = baseAddress,
-            Timeout = TimeSpan.FromSeconds(60),
-            DefaultRequestVersion = HttpVersion.Version11,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-        http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer " + apiKey);
+        http = BenchHttp.Create(baseAddress, apiKey, clients + 2, TimeSpan.FromSeconds(60));
     }
 
     public void Dispose() => http.Dispose();
