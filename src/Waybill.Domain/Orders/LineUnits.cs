@@ -34,9 +34,9 @@ public static class LineUnits
         if (firstUnit < 0 || count < 0 || firstUnit + count > units)
             throw new ArgumentOutOfRangeException(nameof(count), $"Units {firstUnit}..{firstUnit + count} are outside the line's {units}.");
         return new UnitsShare(
-            Share(line.LineAmount, currency, units, firstUnit, count),
-            Share(line.AdjustmentAmount, currency, units, firstUnit, count),
-            Share(line.TaxAmount, currency, units, firstUnit, count));
+            Share(line.OriginalLineAmount, currency, units, firstUnit, count),
+            Share(line.OriginalAdjustmentAmount, currency, units, firstUnit, count),
+            Share(line.OriginalTaxAmount, currency, units, firstUnit, count));
     }
 
     /// <summary>

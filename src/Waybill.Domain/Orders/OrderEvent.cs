@@ -15,4 +15,6 @@ public static class OrderEventTypes
     public const string Routed = "order.routed";
     public const string Backordered = "order.backordered";
     public const string Closed = "order.closed";
+    public const string Changed = "order.changed";
+    public const string Canceled = "order.canceled";
 }

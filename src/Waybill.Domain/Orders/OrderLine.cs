@@ -21,7 +21,7 @@ public sealed class OrderLine
         Name = name;
         QuantityOrdered = quantity;
         UnitPrice = unitPrice;
-        LineAmount = unitPrice * quantity;
+        OriginalLineAmount = unitPrice * quantity;
         _adjustments = [.. adjustments];
         _taxes = [.. taxes];
     }
@@ -80,10 +80,22 @@ public sealed class OrderLine
     public int QuantityAvailableToReturn => QuantityFulfilled - QuantityReturnInitiated;
 
     public decimal UnitPrice { get; private set; }
-    public decimal LineAmount { get; private set; }
-    public decimal AdjustmentAmount => _adjustments.Sum(a => a.Amount);
+
+    /// <summary>As captured: unit price × ordered quantity. The units (<see cref="LineUnits"/>) are cut from these figures.</summary>
+    public decimal OriginalLineAmount { get; private set; }
+    public decimal OriginalAdjustmentAmount => _adjustments.Sum(a => a.Amount);
+    public decimal OriginalTaxAmount => _taxes.Sum(t => t.Amount);
+
+    /// <summary>What the change orders took off (or added): their deltas summed, so the line's figures need no change order loaded.</summary>
+    public decimal ChangedAmount { get; private set; }
+    public decimal ChangedAdjustmentAmount { get; private set; }
+    public decimal ChangedTaxAmount { get; private set; }
+
+    /// <summary>Now: the original plus every change order (domain.md "Changes") — unit price × net quantity after cancels.</summary>
+    public decimal LineAmount => OriginalLineAmount + ChangedAmount;
+    public decimal AdjustmentAmount => OriginalAdjustmentAmount + ChangedAdjustmentAmount;
     public decimal AdjustedAmount => LineAmount + AdjustmentAmount;
-    public decimal TaxAmount => _taxes.Sum(t => t.Amount);
+    public decimal TaxAmount => OriginalTaxAmount + ChangedTaxAmount;
 
     /// <summary>Under gross taxation the tax is already inside the adjusted amount, so it is not added twice.</summary>
     public decimal TotalAmount(Taxation taxation) => taxation == Taxation.Gross ? AdjustedAmount : AdjustedAmount + TaxAmount;
@@ -120,6 +132,15 @@ public sealed class OrderLine
     }
 
     internal void AddOrderAdjustmentShare(LineAdjustment share) => _adjustments.Add(share);
+
+    /// <summary>A change order's line for this one: its quantity and money deltas join the line's figures.</summary>
+    internal void Apply(ChangeOrderLine change)
+    {
+        QuantityCanceled -= change.QuantityDelta;
+        ChangedAmount += change.AmountDelta;
+        ChangedAdjustmentAmount += change.AdjustmentDelta;
+        ChangedTaxAmount += change.TaxDelta;
+    }
 }
 
 /// <summary>A promotion on a line: its own, or its share of an order-level one.</summary>

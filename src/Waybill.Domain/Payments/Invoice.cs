@@ -77,7 +77,7 @@ public sealed class Invoice
         foreach (var group in order.DeliveryGroups.Where(g => groups.Contains(g.Id)))
         {
             foreach (var charge in group.Lines.Where(l => l.Type == OrderLineType.DeliveryCharge && !invoicedUnits.ContainsKey(l.Id)))
-                invoice.Add(charge, 0, charge.QuantityOrdered, order.Taxation, currency);
+                invoice.AddDeliveryCharge(charge, order.Taxation, currency);
         }
         invoice.TotalAmount = currency.Normalize(invoice._lines.Sum(l => l.TotalAmount));
         invoice.Status = invoice.TotalAmount == 0 ? InvoiceStatus.Paid : InvoiceStatus.Open;
@@ -131,6 +131,11 @@ public sealed class Invoice
         _lines.Add(new InvoiceLine(Id, _lines.Count, line.Id, line.Type, firstUnit, quantity, share.Amount, share.AdjustmentAmount, share.TaxAmount,
             currency.Normalize(share.TotalAmount(taxation))));
     }
+
+    /// <summary>The delivery charge as it is now: a cancel with <c>reduceShipping</c> before it was billed has reduced it.</summary>
+    private void AddDeliveryCharge(OrderLine charge, Taxation taxation, Currency currency) =>
+        _lines.Add(new InvoiceLine(Id, _lines.Count, charge.Id, charge.Type, 0, charge.QuantityOrdered, currency.Normalize(charge.LineAmount),
+            currency.Normalize(charge.AdjustmentAmount), currency.Normalize(charge.TaxAmount), currency.Normalize(charge.TotalAmount(taxation))));
 
     private void Touch(DateTimeOffset now)
     {

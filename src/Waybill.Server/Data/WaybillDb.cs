@@ -104,6 +104,11 @@ public abstract class WaybillDb(DbContextOptions options) : DbContext(options)
             l.Property<List<LineTax>>("_taxes").HasColumnName("taxes")
                 .HasConversion(JsonList<LineTax>()).Metadata.SetValueComparer(ListComparer<LineTax>());
             l.Ignore(x => x.Status);
+            // The captured figure keeps its column; the current one is derived (original + change orders).
+            l.Property(x => x.OriginalLineAmount).HasColumnName("line_amount");
+            l.Ignore(x => x.LineAmount);
+            l.Ignore(x => x.OriginalAdjustmentAmount);
+            l.Ignore(x => x.OriginalTaxAmount);
             l.Ignore(x => x.AdjustmentAmount);
             l.Ignore(x => x.AdjustedAmount);
             l.Ignore(x => x.TaxAmount);

@@ -888,15 +888,25 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<decimal>("ChangedAdjustmentAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("changed_adjustment_amount");
+
+                    b.Property<decimal>("ChangedAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("changed_amount");
+
+                    b.Property<decimal>("ChangedTaxAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("changed_tax_amount");
+
                     b.Property<string>("DeliveryGroupId")
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("delivery_group_id");
-
-                    b.Property<decimal>("LineAmount")
-                        .HasPrecision(19, 4)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("line_amount");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -907,6 +917,11 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("order_id");
+
+                    b.Property<decimal>("OriginalLineAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("line_amount");
 
                     b.Property<int>("Position")
                         .HasColumnType("INTEGER")

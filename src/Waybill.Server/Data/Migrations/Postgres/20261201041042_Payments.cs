@@ -20,6 +20,33 @@ namespace Waybill.Server.Data.Migrations.Postgres
                 nullable: false,
                 defaultValue: 0m);
 
+            migrationBuilder.AddColumn<decimal>(
+                name: "changed_adjustment_amount",
+                table: "order_lines",
+                type: "numeric(19,4)",
+                precision: 19,
+                scale: 4,
+                nullable: false,
+                defaultValue: 0m);
+
+            migrationBuilder.AddColumn<decimal>(
+                name: "changed_amount",
+                table: "order_lines",
+                type: "numeric(19,4)",
+                precision: 19,
+                scale: 4,
+                nullable: false,
+                defaultValue: 0m);
+
+            migrationBuilder.AddColumn<decimal>(
+                name: "changed_tax_amount",
+                table: "order_lines",
+                type: "numeric(19,4)",
+                precision: 19,
+                scale: 4,
+                nullable: false,
+                defaultValue: 0m);
+
             migrationBuilder.CreateTable(
                 name: "invoices",
                 columns: table => new
@@ -191,6 +218,18 @@ namespace Waybill.Server.Data.Migrations.Postgres
             migrationBuilder.DropColumn(
                 name: "unapplied_payment_amount",
                 table: "orders");
+
+            migrationBuilder.DropColumn(
+                name: "changed_adjustment_amount",
+                table: "order_lines");
+
+            migrationBuilder.DropColumn(
+                name: "changed_amount",
+                table: "order_lines");
+
+            migrationBuilder.DropColumn(
+                name: "changed_tax_amount",
+                table: "order_lines");
         }
     }
 }

@@ -19,6 +19,33 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                 nullable: false,
                 defaultValue: 0m);
 
+            migrationBuilder.AddColumn<decimal>(
+                name: "changed_adjustment_amount",
+                table: "order_lines",
+                type: "TEXT",
+                precision: 19,
+                scale: 4,
+                nullable: false,
+                defaultValue: 0m);
+
+            migrationBuilder.AddColumn<decimal>(
+                name: "changed_amount",
+                table: "order_lines",
+                type: "TEXT",
+                precision: 19,
+                scale: 4,
+                nullable: false,
+                defaultValue: 0m);
+
+            migrationBuilder.AddColumn<decimal>(
+                name: "changed_tax_amount",
+                table: "order_lines",
+                type: "TEXT",
+                precision: 19,
+                scale: 4,
+                nullable: false,
+                defaultValue: 0m);
+
             migrationBuilder.CreateTable(
                 name: "invoices",
                 columns: table => new
@@ -190,6 +217,18 @@ namespace Waybill.Server.Data.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "unapplied_payment_amount",
                 table: "orders");
+
+            migrationBuilder.DropColumn(
+                name: "changed_adjustment_amount",
+                table: "order_lines");
+
+            migrationBuilder.DropColumn(
+                name: "changed_amount",
+                table: "order_lines");
+
+            migrationBuilder.DropColumn(
+                name: "changed_tax_amount",
+                table: "order_lines");
         }
     }
 }

@@ -10,7 +10,7 @@ using Waybill.Server.Data;
 namespace Waybill.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteWaybillDb))]
-    [Migration("20261201032355_Payments")]
+    [Migration("20261201040959_Payments")]
     partial class Payments
     {
         /// <inheritdoc />
@@ -891,15 +891,25 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<decimal>("ChangedAdjustmentAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("changed_adjustment_amount");
+
+                    b.Property<decimal>("ChangedAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("changed_amount");
+
+                    b.Property<decimal>("ChangedTaxAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("changed_tax_amount");
+
                     b.Property<string>("DeliveryGroupId")
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("delivery_group_id");
-
-                    b.Property<decimal>("LineAmount")
-                        .HasPrecision(19, 4)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("line_amount");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -910,6 +920,11 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("order_id");
+
+                    b.Property<decimal>("OriginalLineAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("line_amount");
 
                     b.Property<int>("Position")
                         .HasColumnType("INTEGER")

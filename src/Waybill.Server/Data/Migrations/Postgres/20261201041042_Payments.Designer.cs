@@ -12,7 +12,7 @@ using Waybill.Server.Data;
 namespace Waybill.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresWaybillDb))]
-    [Migration("20261201032420_Payments")]
+    [Migration("20261201041042_Payments")]
     partial class Payments
     {
         /// <inheritdoc />
@@ -900,15 +900,25 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("id");
 
+                    b.Property<decimal>("ChangedAdjustmentAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("numeric(19,4)")
+                        .HasColumnName("changed_adjustment_amount");
+
+                    b.Property<decimal>("ChangedAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("numeric(19,4)")
+                        .HasColumnName("changed_amount");
+
+                    b.Property<decimal>("ChangedTaxAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("numeric(19,4)")
+                        .HasColumnName("changed_tax_amount");
+
                     b.Property<string>("DeliveryGroupId")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("delivery_group_id");
-
-                    b.Property<decimal>("LineAmount")
-                        .HasPrecision(19, 4)
-                        .HasColumnType("numeric(19,4)")
-                        .HasColumnName("line_amount");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -919,6 +929,11 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("order_id");
+
+                    b.Property<decimal>("OriginalLineAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("numeric(19,4)")
+                        .HasColumnName("line_amount");
 
                     b.Property<int>("Position")
                         .HasColumnType("integer")

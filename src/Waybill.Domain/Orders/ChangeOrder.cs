@@ -1,0 +1,49 @@
+namespace Waybill.Domain.Orders;
+
+public enum ChangeOrderKind
+{
+    Cancel,
+}
+
+/// <summary>
+/// The money effect of one change (domain.md "Changes"): lines carrying the deltas of quantity, amounts and tax — negative
+/// for a cancel. The order is never edited back in time: its figures are the original plus every change order.
+/// </summary>
+public sealed class ChangeOrder
+{
+    private List<ChangeOrderLine> _lines = [];
+
+    private ChangeOrder() { }
+
+    internal ChangeOrder(string id, string orderId, ChangeOrderKind kind, string? reason, IEnumerable<ChangeOrderLine> lines, Taxation taxation, DateTimeOffset now)
+    {
+        Id = id;
+        OrderId = orderId;
+        Kind = kind;
+        Reason = reason;
+        CreatedAt = now;
+        _lines = [.. lines];
+        TotalDelta = _lines.Sum(l => l.TotalDelta(taxation));
+    }
+
+    public string Id { get; private set; } = "";
+    public string OrderId { get; private set; } = "";
+    public ChangeOrderKind Kind { get; private set; }
+    public string? Reason { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    /// <summary>What the change does to the grand total (negative: less is owed).</summary>
+    public decimal TotalDelta { get; private set; }
+    public IReadOnlyList<ChangeOrderLine> Lines => _lines;
+}
+
+/// <param name="QuantityDelta">Units the change takes away (negative) from the line.</param>
+public sealed record ChangeOrderLine(string OrderLineId, OrderLineType Type, int QuantityDelta, decimal AmountDelta, decimal AdjustmentDelta, decimal TaxDelta)
+{
+    public decimal AdjustedDelta => AmountDelta + AdjustmentDelta;
+
+    /// <summary>Under gross taxation the tax is inside the adjusted amount.</summary>
+    public decimal TotalDelta(Taxation taxation) => taxation == Taxation.Gross ? AdjustedDelta : AdjustedDelta + TaxDelta;
+}
+
+/// <summary>Units of one line to cancel.</summary>
+public sealed record CancelRequestLine(string LineId, int Quantity);
