@@ -37,7 +37,9 @@ public sealed class ChangeOrder
 }
 
 /// <param name="QuantityDelta">Units the change takes away (negative) from the line.</param>
-public sealed record ChangeOrderLine(string OrderLineId, OrderLineType Type, int QuantityDelta, decimal AmountDelta, decimal AdjustmentDelta, decimal TaxDelta)
+/// <param name="Reason">Why, as a short code (<c>customer_request</c>), when the request gave one for the line.</param>
+public sealed record ChangeOrderLine(string OrderLineId, OrderLineType Type, int QuantityDelta, decimal AmountDelta, decimal AdjustmentDelta, decimal TaxDelta,
+    string? Reason = null)
 {
     public decimal AdjustedDelta => AmountDelta + AdjustmentDelta;
 
@@ -46,4 +48,4 @@ public sealed record ChangeOrderLine(string OrderLineId, OrderLineType Type, int
 }
 
 /// <summary>Units of one line to cancel.</summary>
-public sealed record CancelRequestLine(string LineId, int Quantity);
+public sealed record CancelRequestLine(string LineId, int Quantity, string? Reason = null);

@@ -198,7 +198,8 @@ public sealed class Order
             var quantity = wanted[line.Id];
             // The last units still on the line (units already canceled are the very last ones).
             var share = LineUnits.Of(line, currency, line.QuantityOrdered - line.QuantityCanceled - quantity, quantity);
-            lines.Add(new ChangeOrderLine(line.Id, OrderLineType.Product, -quantity, -share.Amount, -share.AdjustmentAmount, -share.TaxAmount));
+            var lineReason = request.FirstOrDefault(r => r.LineId == line.Id && r.Reason is not null)?.Reason;
+            lines.Add(new ChangeOrderLine(line.Id, OrderLineType.Product, -quantity, -share.Amount, -share.AdjustmentAmount, -share.TaxAmount, lineReason));
         }
         if (reduceShipping)
         {
@@ -212,6 +213,19 @@ public sealed class Order
             }
         }
         return new ChangeOrder(changeOrderId, Id, ChangeOrderKind.Cancel, reason, lines, Taxation, now);
+    }
+
+    /// <summary>The order's figures were this change applied: the preview's "totalsAfter", equal to the submit's.</summary>
+    public OrderTotals TotalsAfter(ChangeOrder change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var deltas = change.Lines.GroupBy(l => l.OrderLineId).ToDictionary(g => g.Key,
+            g => (Amount: g.Sum(l => l.AmountDelta), Adjustment: g.Sum(l => l.AdjustmentDelta), Tax: g.Sum(l => l.TaxDelta)));
+        return OrderTotals.Of(Lines.Select(l =>
+        {
+            var d = deltas.GetValueOrDefault(l.Id);
+            return new LineFigures(l.Type, l.LineAmount + d.Amount, l.AdjustmentAmount + d.Adjustment, l.TaxAmount + d.Tax);
+        }), Taxation);
     }
 
     /// <summary>Cancels the units: the preview's change order, applied; the order is <c>canceled</c> once no line has a unit left.</summary>
@@ -332,6 +346,14 @@ public sealed class Order
     /// </summary>
     public bool NothingLeftToInvoice => Status is OrderStatus.Fulfilled or OrderStatus.Closed or OrderStatus.Canceled;
 
+    /// <summary>
+    /// Captured money the order no longer needs (domain.md "Payments": excess funds): the unapplied balance beyond what is
+    /// still to be paid — the grand total less what invoices were paid (<paramref name="invoicesPaid"/>), given the
+    /// grand total it would have (<paramref name="grandTotal"/>; by default the current one).
+    /// </summary>
+    public decimal ExcessFunds(decimal invoicesPaid, decimal? grandTotal = null) =>
+        Math.Max(0m, UnappliedPaymentAmount - Math.Max(0m, (grandTotal ?? Totals.GrandTotalAmount) - invoicesPaid));
+
     /// <summary>A further authorization (the customer paid the rest, a new card after a decline); what it captured already is unapplied.</summary>
     public PaymentSummary AddPayment(string id, PaymentDraft draft, DateTimeOffset now)
     {
@@ -436,6 +458,10 @@ public sealed class Order
             left[key] = left.GetValueOrDefault(key) - share;
         }
     }
+
+    /// <summary>Units of a SKU not yet allocated on the lines whose stock is held at <paramref name="target"/> until routing.</summary>
+    public int UnallocatedAt(string sku, Inventory.StockTarget target, string channelGroup) =>
+        StockNeeds(channelGroup).Where(n => n.Line.Sku == sku && n.Target == target).Sum(n => n.Line.QuantityAvailableToFulfill);
 
     private IEnumerable<(OrderLine Line, Inventory.StockTarget Target)> StockNeeds(string channelGroup) =>
         from g in _deliveryGroups

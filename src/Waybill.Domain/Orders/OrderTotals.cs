@@ -14,22 +14,28 @@ public sealed record OrderTotals(
     public static OrderTotals Of(IEnumerable<OrderLine> lines, Taxation taxation)
     {
         ArgumentNullException.ThrowIfNull(lines);
+        return Of(lines.Select(l => new LineFigures(l.Type, l.LineAmount, l.AdjustmentAmount, l.TaxAmount)), taxation);
+    }
+
+    public static OrderTotals Of(IEnumerable<LineFigures> lines, Taxation taxation)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
         decimal product = 0, productAdjustment = 0, productTax = 0, delivery = 0, deliveryAdjustment = 0, deliveryTax = 0, grand = 0;
         foreach (var line in lines)
         {
             if (line.Type == OrderLineType.Product)
             {
-                product += line.LineAmount;
-                productAdjustment += line.AdjustmentAmount;
-                productTax += line.TaxAmount;
+                product += line.Amount;
+                productAdjustment += line.Adjustment;
+                productTax += line.Tax;
             }
             else
             {
-                delivery += line.LineAmount;
-                deliveryAdjustment += line.AdjustmentAmount;
-                deliveryTax += line.TaxAmount;
+                delivery += line.Amount;
+                deliveryAdjustment += line.Adjustment;
+                deliveryTax += line.Tax;
             }
-            grand += line.TotalAmount(taxation);
+            grand += taxation == Taxation.Gross ? line.Amount + line.Adjustment : line.Amount + line.Adjustment + line.Tax;
         }
         return new OrderTotals(product, productAdjustment, productTax, delivery, deliveryAdjustment, deliveryTax, productTax + deliveryTax, grand);
     }
@@ -47,3 +53,6 @@ public sealed record OrderTotals(
         ["grandTotalAmount"] = GrandTotalAmount,
     };
 }
+
+/// <summary>A line's money figures: as they are, or as a change would leave them.</summary>
+public readonly record struct LineFigures(OrderLineType Type, decimal Amount, decimal Adjustment, decimal Tax);

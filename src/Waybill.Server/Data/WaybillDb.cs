@@ -165,6 +165,7 @@ public abstract class WaybillDb(DbContextOptions options) : DbContext(options)
         modelBuilder.ConfigureFulfillment();
         modelBuilder.ConfigurePaymentGateways();
         modelBuilder.ConfigurePayments();
+        modelBuilder.ConfigureChanges();
     }
 
     internal static ValueConverter<T, string> Json<T>() => new(

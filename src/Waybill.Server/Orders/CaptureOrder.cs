@@ -189,7 +189,7 @@ public static partial class CaptureOrder
 
         if (request.Totals is not null)
         {
-            var names = new HashSet<string>(OrderTotals.Of([], Taxation.Net).ByName().Keys, StringComparer.Ordinal);
+            var names = new HashSet<string>(OrderTotals.Of(Array.Empty<LineFigures>(), Taxation.Net).ByName().Keys, StringComparer.Ordinal);
             foreach (var name in request.Totals.Keys.Where(k => !names.Contains(k)))
                 errors.Add($"totals.{name}", $"'{name}' is not an order total. Known totals: {string.Join(", ", names)}.");
         }

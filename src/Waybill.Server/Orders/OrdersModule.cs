@@ -1,4 +1,5 @@
 using Waybill.Server.Customers;
+using Waybill.Server.Orders.Changes;
 using Waybill.Server.Platform;
 
 namespace Waybill.Server.Orders;
@@ -10,7 +11,8 @@ public static class OrdersModule
         .AddScoped<CustomerDirectory>()
         .AddSingleton<KnownCustomers>()
         .AddScoped<OrderOperations>()
-        .AddScoped<OrderActions>();
+        .AddScoped<OrderActions>()
+        .AddScoped<CanceledStock>();
 
     public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder routes)
     {
@@ -22,6 +24,7 @@ public static class OrdersModule
         orders.MapApproveOrder();
         orders.MapHoldOrder();
         orders.MapReleaseHold();
+        orders.MapCancelItems();
         return routes;
     }
 }

@@ -69,7 +69,11 @@ public class CancelTests
             var lines = once.ProductLines.ToList();
             var index = c.LineSeed % lines.Count;
             var units = 1 + (c.UnitSeed - 1) % lines[index].QuantityOrdered;
+            var preview = once.PreviewCancel(NewId(), [new CancelRequestLine(lines[index].Id, units)], c.ReduceShipping, null, OrderDrafts.Now);
+            var previewedTotals = once.TotalsAfter(preview);
             var whole = once.Cancel(NewId(), [new CancelRequestLine(lines[index].Id, units)], c.ReduceShipping, null, OrderDrafts.Now);
+            if (previewedTotals != once.Totals || preview.TotalDelta != whole.TotalDelta || !preview.Lines.SequenceEqual(whole.Lines))
+                return false.Label("the preview differs from the submit");
             var lineId = oneByOne.ProductLines.ToList()[index].Id;
             var singles = Enumerable.Range(0, units)
                 .Select(_ => oneByOne.Cancel(NewId(), [new CancelRequestLine(lineId, 1)], c.ReduceShipping, null, OrderDrafts.Now)).ToList();

@@ -86,8 +86,9 @@ public abstract class InvoiceFundsTests(WaybillServer server)
             PaymentScenario.Payment("gc_" + Guid.NewGuid().ToString("N")[..8], 50.00m, captured: 50.00m, method: "gift_card"));
         var first = await scenario.SettledInvoiceOf(orderId, (await scenario.ShipAsync(fo, 1))["id"].Str());
         Assert.Equal("paid", first["status"].Str());
-        // Two units still to ship: the excess may yet be needed, nothing is refunded.
-        Assert.Equal(40.00m, (await scenario.PaymentsOf(orderId))["unappliedAmount"].Dec());
+        // 40.00 unapplied, of which the two units still to ship need 20.00: the other 20.00 is excess and flow 7 refunds it now.
+        var afterFirst = await PaymentScenario.Eventually(() => scenario.PaymentsOf(orderId), p => p["unappliedAmount"].Dec() == 20.00m);
+        Assert.Equal((20.00m, 20.00m), (afterFirst["unappliedAmount"].Dec(), afterFirst["summaries"]![0]!["refundedAmount"].Dec()));
 
         await scenario.ShipAsync(fo, 2);
         var closed = await PaymentScenario.Eventually(() => _admin.GetOrder(orderId), o => o["status"].Str() == "closed");
@@ -100,6 +101,36 @@ public abstract class InvoiceFundsTests(WaybillServer server)
         Assert.Equal(("success", 20.00m), (refund["result"].Str(), refund["amount"].Dec()));
         await scenario.AssertMoneyAddsUp(orderId, capturedAtCheckout: 50.00m);
         Assert.Single(await _admin.AllEvents($"&subject={orderId}&types=payment.refunded", atLeast: 1));
+    }
+
+    [Fact]
+    public async Task Canceling_units_paid_at_checkout_refunds_them_and_the_rest_ships_paid()
+    {
+        var scenario = await PaymentScenario.CreateAsync(_admin);
+        var (orderId, fo) = await scenario.PlaceAsync(3,
+            PaymentScenario.Payment("gc_" + Guid.NewGuid().ToString("N")[..8], 30.00m, captured: 30.00m, method: "gift_card"));
+        // Routing sent all three units to the warehouse; the location gives one back, which can then be canceled.
+        await (await _admin.PostJson($"/api/v1/fulfillment-orders/{fo["id"].Str()}/cancel-lines",
+            FulfillmentApi.Body(fo["lines"]![0]!["id"].Str(), 1, reason: null))).Expect(HttpStatusCode.OK);
+        var lineId = (await _admin.GetOrder(orderId)).LineOf("l1")["id"].Str();
+        var cancel = await (await _admin.PostJson($"/api/v1/orders/{orderId}/cancellations",
+            new JsonObject { ["lines"] = new JsonArray(new JsonObject { ["lineId"] = lineId, ["quantity"] = 1, ["reason"] = "customer_request" }) }))
+            .Expect(HttpStatusCode.Created);
+        Assert.Equal(10.00m, cancel["refundableAmount"].Dec());
+        Assert.Null(cancel["creditMemo"]);
+
+        // Flow 5 refunds the canceled unit's 10.00 to the gift card.
+        var refunded = await PaymentScenario.Eventually(() => scenario.PaymentsOf(orderId), p => p["summaries"]![0]!["refundedAmount"].Dec() == 10.00m);
+        Assert.Equal((10.00m, 20.00m), (refunded["summaries"]![0]!["refundedAmount"].Dec(), refunded["unappliedAmount"].Dec()));
+        await scenario.AssertMoneyAddsUp(orderId, capturedAtCheckout: 30.00m);
+
+        await scenario.ShipAsync(fo, 2);
+        var closed = await PaymentScenario.Eventually(() => _admin.GetOrder(orderId), o => o["status"].Str() == "closed");
+        Assert.Equal(("closed", 20.00m), (closed["status"].Str(), closed["totals"]!["grandTotalAmount"].Dec()));
+        var payments = await scenario.PaymentsOf(orderId);
+        Assert.Equal(0m, payments["unappliedAmount"].Dec());
+        Assert.Equal(10.00m, payments["summaries"]![0]!["refundedAmount"].Dec());
+        await scenario.AssertMoneyAddsUp(orderId, capturedAtCheckout: 30.00m);
     }
 
     [Fact]

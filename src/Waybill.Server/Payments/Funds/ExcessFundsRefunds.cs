@@ -12,9 +12,10 @@ namespace Waybill.Server.Payments.Funds;
 public sealed record ExcessRefundResponse(string OrderId, decimal UnappliedAmount, decimal RefundPending, string? Skipped);
 
 /// <summary>
-/// Ensure-refunds of excess funds (domain.md "Payments"): once nothing more will be invoiced, money captured beyond the
-/// invoices (the order's unapplied balance) is refunded to the payments that have something to refund — an exact match
-/// first, otherwise the largest — in the same rounds as ensure-funds (<see cref="PaymentRounds"/>). Refunds still under
+/// Ensure-refunds of excess funds (domain.md "Payments"): captured money the order no longer needs — its unapplied
+/// balance beyond the grand total less what invoices were paid (a gift card charged in full at checkout, units canceled
+/// after capture) — is refunded to the payments that have something to refund — an exact match first, otherwise the
+/// largest — in the same rounds as ensure-funds (<see cref="PaymentRounds"/>). Refunds still under
 /// way are not asked for again, so two callers racing refund the excess once. When no payment can take it, a refund
 /// process exception is raised (once per order).
 /// </summary>
@@ -35,26 +36,19 @@ public sealed class ExcessFundsRefunds(IServiceScopeFactory scopes, PaymentRound
             await PaymentSettlement.LockOrderAsync(db, orderId, cancellationToken);
             var (order, _) = await OrderStore.LoadAsync(db, orderId, cancellationToken);
             var currency = order.Currency;
-            // Excess only once no invoice can still want the money: everything shipped, every shipment invoiced, every invoice paid.
-            var waiting = !order.NothingLeftToInvoice ? "The order still has units to ship; what it captured may still be needed."
-                : await db.Shipments.AnyAsync(s => s.OrderId == orderId && !db.Set<Invoice>().Any(i => i.ShipmentId == s.Id), cancellationToken)
-                    ? "A shipment is not invoiced yet; what the order captured may still be needed."
-                : await db.Invoices.AnyAsync(i => i.OrderId == orderId && i.Status != InvoiceStatus.Paid, cancellationToken)
-                    ? "An invoice of the order is not paid; what the order captured may still be needed."
-                : null;
-            if (waiting is not null)
-                return new PaymentRoundPlan<ExcessRefundResponse>(orderId, [], new ExcessRefundResponse(orderId, currency.Normalize(order.UnappliedPaymentAmount), 0m, waiting));
             var requests = services.GetRequiredService<PaymentRequests>();
             var open = await requests.OpenAsync(orderId, PaymentInteractionType.Refund, cancellationToken);
             var pending = open.Where(o => o.CreditMemoId is null).Sum(o => o.Amount);
-            var excess = order.UnappliedPaymentAmount - pending;
+            // Excess: captured money beyond what is still to be paid — the grand total less what invoices were paid.
+            var invoicesPaid = await db.Invoices.Where(i => i.OrderId == orderId).SumAsync(i => (decimal?)i.PaidAmount, cancellationToken) ?? 0m;
+            var excess = order.ExcessFunds(invoicesPaid) - pending;
             var available = order.Payments.Where(p => !excluded.Contains(p.Id))
                 .Select(p => new PaymentAvailability(p.Id, p.AvailableToRefund - open.Where(o => o.PaymentId == p.Id).Sum(o => o.Amount)))
                 .Where(a => a.Available > 0).ToList();
             var now = services.GetRequiredService<IClock>().UtcNow;
             var calls = excess > 0 ? requests.Request(order, FundsPlan.Cover(excess, available), PaymentInteractionType.Refund, null, null, now) : [];
             var planned = calls.Sum(c => c.Call.Amount);
-            string? skipped = excess <= 0 ? (pending > 0 ? "Refunds of the excess are under way." : "The order has no excess funds.") : null;
+            string? skipped = excess <= 0 ? (pending > 0 ? "Refunds of the excess are under way." : "The order has no excess funds: what it captured is still to be paid for.") : null;
             if (excess > planned && pending == 0 && calls.Count == 0)
             {
                 skipped = $"No payment can take back {currency.Normalize(excess - planned)} {order.CurrencyCode} of excess funds.";

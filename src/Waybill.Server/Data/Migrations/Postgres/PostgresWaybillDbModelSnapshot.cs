@@ -739,6 +739,51 @@ namespace Waybill.Server.Data.Migrations.Postgres
                     b.ToTable("stock_imports", (string)null);
                 });
 
+            modelBuilder.Entity("Waybill.Domain.Orders.ChangeOrder", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<decimal>("TotalDelta")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("numeric(19,4)")
+                        .HasColumnName("total_delta");
+
+                    b.Property<string>("_lines")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("lines");
+
+                    b.HasKey("Id")
+                        .HasName("pk_change_orders");
+
+                    b.HasIndex("OrderId", "CreatedAt")
+                        .HasDatabaseName("ix_change_orders_order_id_created_at");
+
+                    b.ToTable("change_orders", (string)null);
+                });
+
             modelBuilder.Entity("Waybill.Domain.Orders.DeliveryGroup", b =>
                 {
                     b.Property<string>("Id")
@@ -2401,6 +2446,16 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_reservation_lines_reservations_reservation_id");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Orders.ChangeOrder", b =>
+                {
+                    b.HasOne("Waybill.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_change_orders_orders_order_id");
                 });
 
             modelBuilder.Entity("Waybill.Domain.Orders.DeliveryGroup", b =>

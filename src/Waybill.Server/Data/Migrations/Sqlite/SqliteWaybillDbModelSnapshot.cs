@@ -730,6 +730,51 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                     b.ToTable("stock_imports", (string)null);
                 });
 
+            modelBuilder.Entity("Waybill.Domain.Orders.ChangeOrder", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<decimal>("TotalDelta")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("total_delta");
+
+                    b.Property<string>("_lines")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lines");
+
+                    b.HasKey("Id")
+                        .HasName("pk_change_orders");
+
+                    b.HasIndex("OrderId", "CreatedAt")
+                        .HasDatabaseName("ix_change_orders_order_id_created_at");
+
+                    b.ToTable("change_orders", (string)null);
+                });
+
             modelBuilder.Entity("Waybill.Domain.Orders.DeliveryGroup", b =>
                 {
                     b.Property<string>("Id")
@@ -2386,6 +2431,16 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_reservation_lines_reservations_reservation_id");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Orders.ChangeOrder", b =>
+                {
+                    b.HasOne("Waybill.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_change_orders_orders_order_id");
                 });
 
             modelBuilder.Entity("Waybill.Domain.Orders.DeliveryGroup", b =>

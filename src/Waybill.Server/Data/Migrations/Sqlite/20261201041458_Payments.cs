@@ -1,9 +1,8 @@
-﻿using System;
-using Microsoft.EntityFrameworkCore.Migrations;
+﻿using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Waybill.Server.Data.Migrations.Postgres
+namespace Waybill.Server.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Payments : Migration
@@ -14,7 +13,7 @@ namespace Waybill.Server.Data.Migrations.Postgres
             migrationBuilder.AddColumn<decimal>(
                 name: "unapplied_payment_amount",
                 table: "orders",
-                type: "numeric(19,4)",
+                type: "TEXT",
                 precision: 19,
                 scale: 4,
                 nullable: false,
@@ -23,7 +22,7 @@ namespace Waybill.Server.Data.Migrations.Postgres
             migrationBuilder.AddColumn<decimal>(
                 name: "changed_adjustment_amount",
                 table: "order_lines",
-                type: "numeric(19,4)",
+                type: "TEXT",
                 precision: 19,
                 scale: 4,
                 nullable: false,
@@ -32,7 +31,7 @@ namespace Waybill.Server.Data.Migrations.Postgres
             migrationBuilder.AddColumn<decimal>(
                 name: "changed_amount",
                 table: "order_lines",
-                type: "numeric(19,4)",
+                type: "TEXT",
                 precision: 19,
                 scale: 4,
                 nullable: false,
@@ -41,27 +40,50 @@ namespace Waybill.Server.Data.Migrations.Postgres
             migrationBuilder.AddColumn<decimal>(
                 name: "changed_tax_amount",
                 table: "order_lines",
-                type: "numeric(19,4)",
+                type: "TEXT",
                 precision: 19,
                 scale: 4,
                 nullable: false,
                 defaultValue: 0m);
 
             migrationBuilder.CreateTable(
+                name: "change_orders",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "TEXT", nullable: false),
+                    order_id = table.Column<string>(type: "TEXT", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    total_delta = table.Column<decimal>(type: "TEXT", precision: 19, scale: 4, nullable: false),
+                    lines = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_change_orders", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_change_orders_orders_order_id",
+                        column: x => x.order_id,
+                        principalTable: "orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "invoices",
                 columns: table => new
                 {
-                    id = table.Column<string>(type: "text", nullable: false),
-                    order_id = table.Column<string>(type: "text", nullable: false),
-                    shipment_id = table.Column<string>(type: "text", nullable: true),
-                    change_order_id = table.Column<string>(type: "text", nullable: true),
-                    status = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    currency_code = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
-                    total_amount = table.Column<decimal>(type: "numeric(19,4)", precision: 19, scale: 4, nullable: false),
-                    paid_amount = table.Column<decimal>(type: "numeric(19,4)", precision: 19, scale: 4, nullable: false),
-                    version = table.Column<int>(type: "integer", nullable: false),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<string>(type: "TEXT", nullable: false),
+                    order_id = table.Column<string>(type: "TEXT", nullable: false),
+                    shipment_id = table.Column<string>(type: "TEXT", nullable: true),
+                    change_order_id = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    currency_code = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    total_amount = table.Column<decimal>(type: "TEXT", precision: 19, scale: 4, nullable: false),
+                    paid_amount = table.Column<decimal>(type: "TEXT", precision: 19, scale: 4, nullable: false),
+                    version = table.Column<int>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -78,18 +100,18 @@ namespace Waybill.Server.Data.Migrations.Postgres
                 name: "mock_gateway_operations",
                 columns: table => new
                 {
-                    idempotency_key = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
-                    operation = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    payment_reference = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
-                    amount = table.Column<decimal>(type: "numeric(19,4)", precision: 19, scale: 4, nullable: false),
-                    currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
-                    result = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
-                    reference = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    message = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
-                    code = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    tries = table.Column<int>(type: "integer", nullable: false),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    answered_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    idempotency_key = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    operation = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    payment_reference = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    amount = table.Column<decimal>(type: "TEXT", precision: 19, scale: 4, nullable: false),
+                    currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    result = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    reference = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    message = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    code = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    tries = table.Column<int>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    answered_at = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -100,22 +122,22 @@ namespace Waybill.Server.Data.Migrations.Postgres
                 name: "payment_interactions",
                 columns: table => new
                 {
-                    id = table.Column<string>(type: "text", nullable: false),
-                    order_id = table.Column<string>(type: "text", nullable: false),
-                    payment_id = table.Column<string>(type: "text", nullable: true),
-                    gateway = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    type = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    amount = table.Column<decimal>(type: "numeric(19,4)", precision: 19, scale: 4, nullable: false),
-                    result = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    answered = table.Column<bool>(type: "boolean", nullable: false),
-                    gateway_reference = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    message = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    invoice_id = table.Column<string>(type: "text", nullable: true),
-                    credit_memo_id = table.Column<string>(type: "text", nullable: true),
-                    requested_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    version = table.Column<int>(type: "integer", nullable: false)
+                    id = table.Column<string>(type: "TEXT", nullable: false),
+                    order_id = table.Column<string>(type: "TEXT", nullable: false),
+                    payment_id = table.Column<string>(type: "TEXT", nullable: true),
+                    gateway = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    type = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    amount = table.Column<decimal>(type: "TEXT", precision: 19, scale: 4, nullable: false),
+                    result = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    answered = table.Column<bool>(type: "INTEGER", nullable: false),
+                    gateway_reference = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    message = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    code = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    invoice_id = table.Column<string>(type: "TEXT", nullable: true),
+                    credit_memo_id = table.Column<string>(type: "TEXT", nullable: true),
+                    requested_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    at = table.Column<long>(type: "INTEGER", nullable: false),
+                    version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -132,16 +154,16 @@ namespace Waybill.Server.Data.Migrations.Postgres
                 name: "invoice_lines",
                 columns: table => new
                 {
-                    invoice_id = table.Column<string>(type: "text", nullable: false),
-                    position = table.Column<int>(type: "integer", nullable: false),
-                    order_line_id = table.Column<string>(type: "text", nullable: false),
-                    type = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    first_unit = table.Column<int>(type: "integer", nullable: false),
-                    quantity = table.Column<int>(type: "integer", nullable: false),
-                    amount = table.Column<decimal>(type: "numeric(19,4)", precision: 19, scale: 4, nullable: false),
-                    adjustment_amount = table.Column<decimal>(type: "numeric(19,4)", precision: 19, scale: 4, nullable: false),
-                    tax_amount = table.Column<decimal>(type: "numeric(19,4)", precision: 19, scale: 4, nullable: false),
-                    total_amount = table.Column<decimal>(type: "numeric(19,4)", precision: 19, scale: 4, nullable: false)
+                    invoice_id = table.Column<string>(type: "TEXT", nullable: false),
+                    position = table.Column<int>(type: "INTEGER", nullable: false),
+                    order_line_id = table.Column<string>(type: "TEXT", nullable: false),
+                    type = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    first_unit = table.Column<int>(type: "INTEGER", nullable: false),
+                    quantity = table.Column<int>(type: "INTEGER", nullable: false),
+                    amount = table.Column<decimal>(type: "TEXT", precision: 19, scale: 4, nullable: false),
+                    adjustment_amount = table.Column<decimal>(type: "TEXT", precision: 19, scale: 4, nullable: false),
+                    tax_amount = table.Column<decimal>(type: "TEXT", precision: 19, scale: 4, nullable: false),
+                    total_amount = table.Column<decimal>(type: "TEXT", precision: 19, scale: 4, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -153,6 +175,11 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_change_orders_order_id_created_at",
+                table: "change_orders",
+                columns: new[] { "order_id", "created_at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_invoice_lines_order_line_id_first_unit",
@@ -203,6 +230,9 @@ namespace Waybill.Server.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "change_orders");
+
             migrationBuilder.DropTable(
                 name: "invoice_lines");
 
