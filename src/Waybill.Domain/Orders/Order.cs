@@ -409,9 +409,12 @@ public sealed class Order
     /// Closes a fulfilled order once its money is settled: captured − refunded = grand total (paid, excess refunded; or
     /// nothing to pay). Otherwise <c>invalid_transition</c> naming what is still open.
     /// </summary>
-    public void Close(DateTimeOffset now)
+    /// <param name="billingSettled">Every shipment invoiced and every invoice paid (the caller knows the invoices).</param>
+    public void Close(bool billingSettled, DateTimeOffset now)
     {
         OrderTransitions.EnsureAllowed(OrderTransitions.Close, Status);
+        if (!billingSettled)
+            throw new InvalidTransitionException("order", $"{StatusNames.Of(Status)} with an invoice still to create or pay", OrderTransitions.Close);
         // Settled: what was captured and kept is the grand total — paid, with any excess refunded (a refund of excess funds
         // makes the status partially_refunded, yet nothing is owed either way), or all of it refunded after changes.
         var settled = _payments.Sum(p => p.CapturedAmount - p.RefundedAmount) == Totals.GrandTotalAmount;

@@ -50,6 +50,11 @@ public static class InvoiceRecords
         return invoices.ToLookup(i => i.OrderId, i => (object)InvoiceResponse.From(i));
     }
 
+    /// <summary>Every shipment of the order invoiced and every invoice paid: nothing is left to bill or to collect.</summary>
+    public static async Task<bool> BillingSettledAsync(WaybillDb db, string orderId, CancellationToken cancellationToken) =>
+        !await db.Shipments.AnyAsync(s => s.OrderId == orderId && !db.Set<Invoice>().Any(i => i.ShipmentId == s.Id), cancellationToken)
+        && !await db.Invoices.AnyAsync(i => i.OrderId == orderId && i.Status != InvoiceStatus.Paid, cancellationToken);
+
     public static void RecordEvents(Invoice invoice, EventOutbox outbox, AuditTrail audit, string actor, InvoiceStatus? previous)
     {
         if (invoice.Events.Count == 0) return;

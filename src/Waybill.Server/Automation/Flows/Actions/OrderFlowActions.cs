@@ -62,7 +62,7 @@ public sealed class SetStatusFlowAction : IFlowAction
 {
     public string Name => "set_status";
 
-    public Task<JsonNode?> RunAsync(FlowActionContext context, JsonObject input, CancellationToken cancellationToken)
+    public async Task<JsonNode?> RunAsync(FlowActionContext context, JsonObject input, CancellationToken cancellationToken)
     {
         var statusName = FlowInput.RequiredText(input, "status");
         var target = Enum.GetValues<OrderStatus>().FirstOrDefault(s => StatusNames.Of(s) == statusName, (OrderStatus)(-1));
@@ -70,11 +70,13 @@ public sealed class SetStatusFlowAction : IFlowAction
             throw new FlowInputException($"input.status: '{statusName}' is not an order status ({string.Join(", ", Enum.GetValues<OrderStatus>().Select(s => StatusNames.Of(s)))}).");
         var reason = FlowInput.OptionalText(input, "reason");
         if (target == OrderStatus.OnHold && OrderOperations.HoldReasonProblem(reason) is { } problem) throw new FlowInputException("input." + problem);
-        return OrderFlowAction.RunAsync(context, input, (order, now) =>
+        var billingSettled = target != OrderStatus.Closed || await Payments.Invoices.InvoiceRecords.BillingSettledAsync(
+            context.Services.GetRequiredService<Data.WaybillDb>(), FlowInput.RequiredText(input, "orderId"), cancellationToken);
+        return await OrderFlowAction.RunAsync(context, input, (order, now) =>
         {
             if (order.Status == target) return;
             if (target == OrderStatus.Approved) order.Approve(now);
-            else if (target == OrderStatus.Closed) order.Close(now);
+            else if (target == OrderStatus.Closed) order.Close(billingSettled, now);
             else if (target == OrderStatus.OnHold) order.Hold(reason!.Trim(), now);
             else if (order.Status == OrderStatus.OnHold && OrderTransitions.IsAllowed(OrderTransitions.ReleaseHold, order.Status)
                      && (order.StatusBeforeHold ?? OrderStatus.Created) == target)
@@ -96,11 +98,13 @@ public sealed class CloseOrderFlowAction : IFlowAction
     public async Task<JsonNode?> RunAsync(FlowActionContext context, JsonObject input, CancellationToken cancellationToken)
     {
         string? skipped = null;
+        var settled = await Payments.Invoices.InvoiceRecords.BillingSettledAsync(
+            context.Services.GetRequiredService<Data.WaybillDb>(), FlowInput.RequiredText(input, "orderId"), cancellationToken);
         var output = await OrderFlowAction.RunAsync(context, input, (order, now) =>
         {
             try
             {
-                order.Close(now);
+                order.Close(settled, now);
             }
             catch (InvalidTransitionException e)
             {
