@@ -166,7 +166,9 @@ public sealed class Order
     /// products canceled so far — recomputed from the whole canceled part each time, so it too adds up to the same
     /// whichever way the units go; all of it when the whole group is canceled.
     /// </summary>
-    public ChangeOrder PreviewCancel(string changeOrderId, IReadOnlyList<CancelRequestLine> request, bool reduceShipping, string? reason, DateTimeOffset now)
+    /// <param name="billedCharges">Delivery-charge lines already invoiced: a cancel leaves them (what was billed goes back by a credit memo, not here).</param>
+    public ChangeOrder PreviewCancel(string changeOrderId, IReadOnlyList<CancelRequestLine> request, bool reduceShipping, string? reason, DateTimeOffset now,
+        IReadOnlySet<string>? billedCharges = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (Status is OrderStatus.Closed or OrderStatus.Canceled or OrderStatus.Fulfilled)
@@ -201,13 +203,19 @@ public sealed class Order
             var lineReason = request.FirstOrDefault(r => r.LineId == line.Id && r.Reason is not null)?.Reason;
             lines.Add(new ChangeOrderLine(line.Id, OrderLineType.Product, -quantity, -share.Amount, -share.AdjustmentAmount, -share.TaxAmount, lineReason));
         }
-        if (reduceShipping)
+        foreach (var group in _deliveryGroups.Where(g => g.ProductLines.Any(l => wanted.ContainsKey(l.Id))))
         {
-            foreach (var group in _deliveryGroups.Where(g => g.ProductLines.Any(l => wanted.ContainsKey(l.Id))))
+            // A group with nothing left to deliver charges nothing for delivery, whether reduceShipping was asked or not.
+            var groupEmptied = group.ProductLines.All(l => l.QuantityNetOrdered - wanted.GetValueOrDefault(l.Id) == 0);
+            if (!reduceShipping && !groupEmptied) continue;
             {
-                foreach (var charge in group.Lines.Where(l => l.Type == OrderLineType.DeliveryCharge))
+                foreach (var charge in group.Lines.Where(l => l.Type == OrderLineType.DeliveryCharge && billedCharges?.Contains(l.Id) != true))
                 {
-                    var delta = DeliveryReduction(group, charge, wanted, currency);
+                    // Emptied: whatever is left of the charge goes (earlier cancels may not have reduced it).
+                    var delta = groupEmptied
+                        ? new ChangeOrderLine(charge.Id, OrderLineType.DeliveryCharge, 0, -charge.LineAmount, -charge.AdjustmentAmount, -charge.TaxAmount)
+                        : DeliveryReduction(group, charge, wanted, currency);
+                    if (delta is { AmountDelta: 0, AdjustmentDelta: 0, TaxDelta: 0 }) delta = null;
                     if (delta is not null) lines.Add(delta);
                 }
             }
@@ -229,9 +237,10 @@ public sealed class Order
     }
 
     /// <summary>Cancels the units: the preview's change order, applied; the order is <c>canceled</c> once no line has a unit left.</summary>
-    public ChangeOrder Cancel(string changeOrderId, IReadOnlyList<CancelRequestLine> request, bool reduceShipping, string? reason, DateTimeOffset now)
+    public ChangeOrder Cancel(string changeOrderId, IReadOnlyList<CancelRequestLine> request, bool reduceShipping, string? reason, DateTimeOffset now,
+        IReadOnlySet<string>? billedCharges = null)
     {
-        var change = PreviewCancel(changeOrderId, request, reduceShipping, reason, now);
+        var change = PreviewCancel(changeOrderId, request, reduceShipping, reason, now, billedCharges);
         var lines = Lines.ToDictionary(l => l.Id, StringComparer.Ordinal);
         foreach (var delta in change.Lines) lines[delta.OrderLineId].Apply(delta);
         var previous = Status;
@@ -243,6 +252,20 @@ public sealed class Order
             MoveTo(OrderStatus.Canceled, now);
             _events.Add(new OrderEvent(OrderEventTypes.Canceled, "cancel", previous, Status, reason));
             _events.Add(new OrderEvent(OrderEventTypes.StatusChanged, "cancel", previous, Status, reason));
+        }
+        else if (Status is OrderStatus.Backordered or OrderStatus.WaitingToFulfill or OrderStatus.PartiallyFulfilled)
+        {
+            // The units that kept the order waiting may be the ones canceled: its status follows what is left.
+            var routable = RoutableLines.Where(l => l.QuantityNetOrdered > 0).ToList();
+            var status = routable.All(l => l.QuantityFulfilled == l.QuantityNetOrdered) ? OrderStatus.Fulfilled
+                : routable.Any(l => l.QuantityAvailableToFulfill > 0) ? (Status == OrderStatus.Backordered ? OrderStatus.Backordered : Status)
+                : routable.Any(l => l.QuantityFulfilled > 0) ? OrderStatus.PartiallyFulfilled
+                : OrderStatus.WaitingToFulfill;
+            if (status != Status)
+            {
+                MoveTo(status, now);
+                _events.Add(new OrderEvent(OrderEventTypes.StatusChanged, "cancel", previous, Status, reason));
+            }
         }
         return change;
     }
@@ -462,9 +485,18 @@ public sealed class Order
         }
     }
 
-    /// <summary>Units of a SKU not yet allocated on the lines whose stock is held at <paramref name="target"/> until routing.</summary>
-    public int UnallocatedAt(string sku, Inventory.StockTarget target, string channelGroup) =>
-        StockNeeds(channelGroup).Where(n => n.Line.Sku == sku && n.Target == target).Sum(n => n.Line.QuantityAvailableToFulfill);
+    /// <summary>
+    /// Units of a SKU not yet allocated on the lines whose stock waits at <paramref name="target"/> until routing: a group
+    /// holds it for the shipped groups (whichever group the channel sold from at capture), a store for its pickup groups.
+    /// </summary>
+    public int UnallocatedAt(string sku, Inventory.StockTarget target) =>
+        (from g in _deliveryGroups
+         where target.Kind == Inventory.TargetKind.Group
+             ? g.DeliveryMethod.Type == DeliveryMethodType.Ship
+             : g.DeliveryMethod.Type == DeliveryMethodType.Pickup && g.DeliveryMethod.LocationCode == target.Code
+         from line in g.ProductLines
+         where line.Sku == sku
+         select line.QuantityAvailableToFulfill).Sum();
 
     private IEnumerable<(OrderLine Line, Inventory.StockTarget Target)> StockNeeds(string channelGroup) =>
         from g in _deliveryGroups

@@ -21,6 +21,7 @@ public static class GetOrder
         var active = await Automation.ProcessExceptions.ProcessExceptions.ActiveCountAsync(db, order.Id, cancellationToken);
         var fulfillmentOrders = await Fulfillment.FulfillmentRecords.ResponsesOfOrderAsync(db, order.Id, cancellationToken);
         var invoices = await Payments.Invoices.InvoiceRecords.ResponsesOfOrderAsync(db, order, cancellationToken);
-        return TypedResults.Ok(OrderResponse.From(order, customer, active, fulfillmentOrders, invoices));
+        var changeOrders = await Changes.ChangeOrderRecords.ResponsesOfOrderAsync(db, order, cancellationToken);
+        return TypedResults.Ok(OrderResponse.From(order, customer, active, fulfillmentOrders, invoices, changeOrders));
     }
 }

@@ -35,12 +35,13 @@ public sealed record OrderResponse(
     /// <param name="activeProcessExceptionCount">The order's open process exceptions, counted by the caller (0 at capture).</param>
     /// <param name="fulfillmentOrders">The order's fulfillment orders, loaded by the caller (none at capture).</param>
     /// <param name="invoices">The order's invoices, loaded by the caller (none before the first shipment).</param>
+    /// <param name="changeOrders">The order's change orders, loaded by the caller (none before the first change).</param>
     public static OrderResponse From(Order order, Customer customer, int activeProcessExceptionCount = 0, IReadOnlyList<object>? fulfillmentOrders = null,
-        IReadOnlyList<object>? invoices = null) =>
-        From(order, CustomerResponse.From(customer), activeProcessExceptionCount, fulfillmentOrders, invoices);
+        IReadOnlyList<object>? invoices = null, IReadOnlyList<object>? changeOrders = null) =>
+        From(order, CustomerResponse.From(customer), activeProcessExceptionCount, fulfillmentOrders, invoices, changeOrders);
 
     public static OrderResponse From(Order order, CustomerResponse customer, int activeProcessExceptionCount = 0, IReadOnlyList<object>? fulfillmentOrders = null,
-        IReadOnlyList<object>? invoices = null)
+        IReadOnlyList<object>? invoices = null, IReadOnlyList<object>? changeOrders = null)
     {
         // Money goes out with exactly the currency's decimals, however the database handed it back.
         var m = (Func<decimal, decimal>)order.Currency.Normalize;
@@ -65,7 +66,7 @@ public sealed record OrderResponse(
         [.. order.Payments.Select(p => PaymentResponse.From(p, m))],
         order.ReservationId,
         activeProcessExceptionCount,
-        fulfillmentOrders ?? [], invoices ?? [], [], [], []);
+        fulfillmentOrders ?? [], invoices ?? [], [], [], changeOrders ?? []);
     }
 }
 

@@ -39,6 +39,43 @@ public class CancelTests
     }
 
     [Fact]
+    public void A_group_with_nothing_left_drops_its_delivery_charge_even_without_reduce_shipping()
+    {
+        var order = OrderDrafts.Capture(OrderDrafts.WebNetUsd());
+        var line = order.ProductLines.Single();
+        order.Cancel(NewId(), [new CancelRequestLine(line.Id, 1)], reduceShipping: false, null, OrderDrafts.Now);
+        Assert.Equal(10.79m, order.Totals.DeliveryAmount + order.Totals.DeliveryTaxAmount);
+        order.Cancel(NewId(), [new CancelRequestLine(line.Id, 1)], reduceShipping: false, null, OrderDrafts.Now);
+        Assert.Equal((0m, OrderStatus.Canceled), (order.Totals.GrandTotalAmount, order.Status));
+    }
+
+    [Fact]
+    public void Canceling_the_units_a_backorder_waits_for_lets_the_order_wait_to_be_fulfilled()
+    {
+        var order = OrderDrafts.Capture(OrderDrafts.WebNetUsd());
+        var line = order.ProductLines.Single();
+        order.Approve(OrderDrafts.Now);
+        order.RecordRouting([(line.Id, 1)], "one unit short", OrderDrafts.Now);
+        Assert.Equal(OrderStatus.Backordered, order.Status);
+        order.ClearEvents();
+        order.Cancel(NewId(), [new CancelRequestLine(line.Id, 1)], reduceShipping: false, null, OrderDrafts.Now);
+        Assert.Equal(OrderStatus.WaitingToFulfill, order.Status);
+        Assert.Contains(order.Events, e => e.Type == OrderEventTypes.StatusChanged && e.PreviousStatus == OrderStatus.Backordered);
+    }
+
+    [Fact]
+    public void A_delivery_charge_already_billed_is_left_as_billed()
+    {
+        var order = OrderDrafts.Capture(OrderDrafts.WebNetUsd());
+        var line = order.ProductLines.Single();
+        var charge = order.Lines.Single(l => l.Type == OrderLineType.DeliveryCharge);
+        var change = order.Cancel(NewId(), [new CancelRequestLine(line.Id, 1)], reduceShipping: true, null, OrderDrafts.Now,
+            new HashSet<string> { charge.Id });
+        Assert.DoesNotContain(change.Lines, l => l.Type == OrderLineType.DeliveryCharge);
+        Assert.Equal(9.99m, charge.LineAmount);
+    }
+
+    [Fact]
     public void More_than_can_be_canceled_an_unknown_line_and_a_zero_quantity_are_refused_and_change_nothing()
     {
         var order = OrderDrafts.Capture(OrderDrafts.WebNetUsd());

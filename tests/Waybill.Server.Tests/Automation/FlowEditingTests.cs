@@ -10,6 +10,39 @@ public abstract class FlowEditingTests(WaybillServer server)
     private readonly HttpClient _admin = server.Client();
 
     [Fact]
+    public async Task A_stale_If_Match_on_a_flow_is_a_conflict_and_changes_nothing()
+    {
+        var name = "if-match-" + Guid.NewGuid().ToString("N")[..8];
+        string File(string step) => $$"""
+            name: {{name}}
+            trigger: order.created
+            enabled: false
+            steps:
+              - id: {{step}}
+                action: test_count
+                input: { key: "=event.data.id" }
+            """;
+        async Task<HttpResponseMessage> Put(string yaml, string? ifMatch)
+        {
+            using var content = new StringContent(yaml, System.Text.Encoding.UTF8);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/yaml");
+            using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/flows/{name}") { Content = content };
+            if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+            return await _admin.SendAsync(request);
+        }
+        // Nothing to match yet: creating with If-Match is a conflict.
+        await (await Put(File("a"), "\"1\"")).ExpectProblem(HttpStatusCode.Conflict, "version_conflict");
+        Assert.Equal(1, (await (await Put(File("a"), null)).Expect(HttpStatusCode.Created))["version"]!.GetValue<int>());
+        Assert.Equal(2, (await (await Put(File("b"), "\"1\"")).Expect(HttpStatusCode.OK))["version"]!.GetValue<int>());
+
+        await (await Put(File("c"), "\"1\"")).ExpectProblem(HttpStatusCode.Conflict, "version_conflict");
+        await (await _admin.PostJson($"/api/v1/flows/{name}/enable", null, ifMatch: "\"1\"")).ExpectProblem(HttpStatusCode.Conflict, "version_conflict");
+        var flow = await (await _admin.GetAsync($"/api/v1/flows/{name}")).Expect(HttpStatusCode.OK);
+        Assert.Equal((2, false), (flow["version"]!.GetValue<int>(), flow["enabled"]!.GetValue<bool>()));
+        Assert.Contains("id: b", flow["text"].Str(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_flow_put_through_the_api_decides_the_next_order_and_disable_stops_it()
     {
         var first = (await FlowTestHost.Capture(_admin, FlowTestHost.Order("E1-")))["id"].Str();

@@ -56,12 +56,15 @@ public abstract class CancelItemsTests(WaybillServer server)
         Assert.Equal(-24.00m, submitted["changeOrder"]!["totalAmount"].Dec());
         var order = await _admin.GetOrder(orderId);
         Assert.Equal(12.00m, order["totals"]!["grandTotalAmount"].Dec());
+        Assert.Equal(submitted["changeOrder"]!.ToJsonString(), Assert.Single(order["changeOrders"]!.AsArray())!.ToJsonString());
         var line = order.LineOf("l1");
         Assert.Equal((2, 1, 10.00m), (line["quantityCanceled"]!.GetValue<int>(), line["quantityAvailableToCancel"]!.GetValue<int>(), line["lineAmount"].Dec()));
         // The two canceled units no longer held.
         Assert.Equal(Figures.With(10, reserved: 1), await _admin.AtGroup(sku, net.Group));
         var events = await _admin.AllEvents($"&subject={orderId}&types=order.changed", atLeast: 1);
-        Assert.Equal(12.00m, Assert.Single(events)["data"]!["totals"]!["grandTotalAmount"].Dec());
+        var changed = Assert.Single(events)["data"]!;
+        Assert.Equal(12.00m, changed["totals"]!["grandTotalAmount"].Dec());
+        Assert.Single(changed["changeOrders"]!.AsArray());
     }
 
     [Fact]

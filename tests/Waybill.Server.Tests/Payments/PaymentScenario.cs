@@ -133,3 +133,27 @@ public class PaymentFlowPostgresServer : PostgresServer
 {
     protected override void ConfigureHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder web) => PaymentFlowHost.Configure(web);
 }
+
+/// <summary>
+/// The mock's client gives up at the first lost answer (no retries) and the settle job looks again after a second: an
+/// outcome the gateway never gave must stay open until the job asks again with the same key.
+/// </summary>
+public class LostAnswerSqliteServer : SqliteServer
+{
+    protected override void ConfigureHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder web) => LostAnswerHost.Configure(web);
+}
+
+public class LostAnswerPostgresServer : PostgresServer
+{
+    protected override void ConfigureHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder web) => LostAnswerHost.Configure(web);
+}
+
+public static class LostAnswerHost
+{
+    public static void Configure(Microsoft.AspNetCore.Hosting.IWebHostBuilder web)
+    {
+        PaymentFlowHost.Configure(web);
+        web.UseSetting("Payments:Mock:MaxRetries", "0");
+        web.UseSetting("Payments:SettleAfter", "00:00:01");
+    }
+}

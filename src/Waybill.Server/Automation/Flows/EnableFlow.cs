@@ -28,6 +28,7 @@ public static class EnableFlow
         string name, bool enabled, HttpContext http, WaybillDb db, FlowCatalog catalog, FlowVersions versions, RequestCommit commit, CancellationToken cancellationToken)
     {
         var flow = await catalog.FindAsync(db, name, cancellationToken) ?? throw new ProblemException(Problems.NotFound("flow", name));
+        IfMatch.Check(http.Request, flow.Version);
         var stored = await versions.WriteAsync(name, flow.Origin, flow.Text, flow.ContentType, enabled, flow.Priority, flow.Trigger, http.User.Actor(),
             cancellationToken);
         var response = FlowDetail.From(flow with { Enabled = enabled, Version = stored.Version, UpdatedAt = stored.UpdatedAt, UpdatedBy = stored.UpdatedBy });

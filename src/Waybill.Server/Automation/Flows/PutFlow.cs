@@ -11,7 +11,7 @@ namespace Waybill.Server.Automation.Flows;
 /// <c>PUT /api/v1/flows/{name}</c> with the flow file as the body (YAML or JSON): stores a new version (the earlier ones
 /// are kept), which every node runs from its next event. A file that does not parse, names an unknown action, has an
 /// expression that does not compile, or names another flow than the path → 400 <c>invalid_flow</c> with every line.
-/// 201 for a new name, 200 when it replaces a flow (a shipped default included).
+/// 201 for a new name, 200 when it replaces a flow (a shipped default included). <c>If-Match</c> with a stale version → 409.
 /// </summary>
 public static class PutFlow
 {
@@ -42,6 +42,8 @@ public static class PutFlow
                 $"The file's name '{definition.Name}' differs from the path's '{name}': a flow is stored under its own name.")]);
 
         var existing = await catalog.FindAsync(db, name, cancellationToken);
+        // A stale If-Match is a 409, not a silent overwrite of the version someone else wrote meanwhile (api.md "Concurrency").
+        IfMatch.Check(http.Request, existing?.Version);
         var stored = await versions.WriteAsync(name, FlowOrigins.Merchant, text, mediaType, definition.Enabled, definition.Priority, definition.Trigger,
             http.User.Actor(), cancellationToken);
         var response = FlowDetail.From(new EffectiveFlow(name, FlowOrigins.Merchant, text, mediaType, definition, stored.Enabled, stored.Priority,

@@ -38,7 +38,8 @@ public static partial class CancelItems
         var lines = Parse(request);
         var (order, _) = await OrderStore.LoadAsync(db, id, cancellationToken);
         OrderStore.CheckIfMatch(http.Request, order);
-        var change = order.PreviewCancel(ids.NewId(), lines, request.ReduceShipping ?? false, ReasonOf(lines), clock.UtcNow);
+        var change = order.PreviewCancel(ids.NewId(), lines, request.ReduceShipping ?? false, ReasonOf(lines), clock.UtcNow,
+            await BilledChargesAsync(db, id, cancellationToken));
         var paid = await InvoicesPaidAsync(db, id, cancellationToken);
         return TypedResults.Ok(Respond(order, change, order.TotalsAfter(change), paid, saved: false));
     }
@@ -54,7 +55,8 @@ public static partial class CancelItems
             OrderStore.CheckIfMatch(http.Request, order);
             var paid = await InvoicesPaidAsync(db, id, cancellationToken);
             var before = order.Totals;
-            var change = order.Cancel(ids.NewId(), lines, request.ReduceShipping ?? false, ReasonOf(lines), clock.UtcNow);
+            var change = order.Cancel(ids.NewId(), lines, request.ReduceShipping ?? false, ReasonOf(lines), clock.UtcNow,
+                await BilledChargesAsync(db, id, cancellationToken));
             db.ChangeOrders.Add(change);
             await stock.ReleaseAsync(order, cancellationToken);
             var body = Respond(order, change, order.Totals, paid, saved: true, before);
@@ -64,7 +66,8 @@ public static partial class CancelItems
             var actor = http.User.Actor();
             audit.Record("order", order.Id, "cancel_items", actor, null, null, change.Reason,
                 new { changeOrderId = change.Id, change.TotalDelta, lines = change.Lines.Select(l => new { l.OrderLineId, l.QuantityDelta, l.Reason }) });
-            OrderStore.RecordEvents(order, OrderResponse.From(order, customer, active, fulfillmentOrders, invoices), outbox, audit, actor);
+            var changeOrders = await ChangeOrderRecords.ResponsesOfOrderAsync(db, order, cancellationToken);
+            OrderStore.RecordEvents(order, OrderResponse.From(order, customer, active, fulfillmentOrders, invoices, changeOrders), outbox, audit, actor);
             await commit.SaveAsync(201, body, PathOf(id), cancellationToken);
             http.Response.Headers.ETag = $"\"{order.Version}\"";
             return body;
@@ -83,6 +86,12 @@ public static partial class CancelItems
         return new ChangeResponse(ChangeOrderResponse.From(change, order.Taxation, currency, saved),
             TotalsResponse.From(totalsBefore, currency.Normalize), TotalsResponse.From(after, currency.Normalize), currency.Normalize(refundable), null);
     }
+
+    /// <summary>The order's delivery charges already invoiced: a cancel leaves them as billed.</summary>
+    private static async Task<IReadOnlySet<string>> BilledChargesAsync(WaybillDb db, string orderId, CancellationToken cancellationToken) =>
+        (await db.Set<Domain.Payments.InvoiceLine>()
+            .Where(l => l.Type == OrderLineType.DeliveryCharge && db.Set<Domain.Payments.Invoice>().Any(i => i.Id == l.InvoiceId && i.OrderId == orderId))
+            .Select(l => l.OrderLineId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
 
     private static async Task<decimal> InvoicesPaidAsync(WaybillDb db, string orderId, CancellationToken cancellationToken) =>
         await db.Invoices.Where(i => i.OrderId == orderId).SumAsync(i => (decimal?)i.PaidAmount, cancellationToken) ?? 0m;

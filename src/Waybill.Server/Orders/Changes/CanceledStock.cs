@@ -22,14 +22,13 @@ public sealed class CanceledStock(WaybillDb db, StockLedger ledger, IClock clock
         if (order.ReservationId is not { } reservationId) return;
         var reservation = await ReservationLines.LoadForChangeAsync(db, reservationId, cancellationToken);
         if (reservation.Status != ReservationStatus.Active) return;
-        var channelGroup = await db.Channels.Where(c => c.Code == order.Channel).Select(c => c.LocationGroup).FirstOrDefaultAsync(cancellationToken) ?? "";
         var foLines = (await db.FulfillmentOrders.AsNoTracking().Include(f => f.Lines)
                 .Where(f => f.OrderId == order.Id && f.Status != FulfillmentOrderStatus.Canceled).ToListAsync(cancellationToken))
             .SelectMany(f => f.Lines.Select(l => new { f.Location, l.Sku, Open = l.QuantityOpen })).ToList();
         var release = new List<HeldStock>();
         foreach (var held in reservation.Lines.Where(l => l.Quantity > 0).OrderBy(l => l.Sku, StringComparer.Ordinal))
         {
-            var needed = order.UnallocatedAt(held.Sku, held.Target, channelGroup);
+            var needed = order.UnallocatedAt(held.Sku, held.Target);
             if (held.TargetKind == TargetKind.Location)
                 needed += foLines.Where(l => l.Location == held.TargetCode && l.Sku == held.Sku).Sum(l => l.Open);
             if (held.Quantity > needed) release.Add(new HeldStock(held.Sku, held.Target, held.Quantity - needed));

@@ -40,6 +40,14 @@ public sealed class PaymentCalls(IEnumerable<IPaymentGateway> gateways, ILogger<
         }
     }
 
+    /// <summary>
+    /// The call may or may not have moved money: the gateway timed out, could not be reached after the retries, or the
+    /// adapter failed. Such a call stays open — recorded as neither success nor failure — and is asked again with the
+    /// same key (the settle job); planning a new call instead could move the money twice.
+    /// </summary>
+    public static bool OutcomeUnknown(GatewayAnswer answer) =>
+        answer.Result == GatewayResult.Error && answer.Code is "gateway_timeout" or "gateway_unreachable" or "gateway_fault";
+
     public static PaymentInteractionResult ResultOf(GatewayResult result) => result switch
     {
         GatewayResult.Success => PaymentInteractionResult.Success,

@@ -26,10 +26,12 @@ public sealed class PaymentRounds(IServiceScopeFactory scopes)
                 answers = await scope.ServiceProvider.GetRequiredService<PaymentCalls>().SendAsync(planned.Calls, cancellationToken);
             await using (var scope = scopes.CreateAsyncScope())
             {
-                var outcomes = answers.Select(a => new PaymentOutcome(a.Request.InteractionId, PaymentCalls.ResultOf(a.Answer.Result),
-                    a.Answer.GatewayReference, a.Answer.Message, a.Answer.Code)).ToList();
+                // A call whose outcome is unknown stays open for the settle job to ask again with its key.
+                var outcomes = answers.Where(a => !PaymentCalls.OutcomeUnknown(a.Answer)).Select(a => new PaymentOutcome(a.Request.InteractionId,
+                    PaymentCalls.ResultOf(a.Answer.Result), a.Answer.GatewayReference, a.Answer.Message, a.Answer.Code)).ToList();
                 await scope.ServiceProvider.GetRequiredService<PaymentSettlement>().SettleAsync(planned.OrderId, outcomes, actor, conclude: false, cancellationToken);
             }
+            // Left out of the next rounds of this run: declined, failed, or (unknown) still open.
             foreach (var answer in answers.Where(a => a.Answer.Result is GatewayResult.Declined or GatewayResult.Error))
                 excluded.Add(answer.Request.PaymentId);
         }

@@ -30,7 +30,14 @@ public sealed class PaymentSettleJob(WaybillDb db, PaymentCalls calls, PaymentSe
         var requests = unanswered.Select(i => new PaymentCallRequest(i.OrderId, i.Id, i.PaymentId!, i.Gateway, i.Type,
             new GatewayCall(i.Id, references.GetValueOrDefault(i.PaymentId!, ""), i.Amount, currency))).ToList();
         var answers = await calls.SendAsync(requests, cancellationToken);
-        await settlement.SettleAsync(payload.OrderId, [.. answers.Select(a => new PaymentOutcome(a.Request.InteractionId,
-            PaymentCalls.ResultOf(a.Answer.Result), a.Answer.GatewayReference, a.Answer.Message, a.Answer.Code))], "job:" + Kind, conclude: true, cancellationToken);
+        var known = answers.Where(a => !PaymentCalls.OutcomeUnknown(a.Answer)).ToList();
+        if (known.Count > 0)
+        {
+            await settlement.SettleAsync(payload.OrderId, [.. known.Select(a => new PaymentOutcome(a.Request.InteractionId,
+                PaymentCalls.ResultOf(a.Answer.Result), a.Answer.GatewayReference, a.Answer.Message, a.Answer.Code))], "job:" + Kind, conclude: true, cancellationToken);
+        }
+        // Still no word from the gateway: the job is tried again with backoff, with the same keys.
+        if (known.Count < answers.Count)
+            throw new InvalidOperationException($"The gateway still gave no outcome for {answers.Count - known.Count} call(s) of order {payload.OrderId}; asking again later.");
     }
 }
