@@ -38,6 +38,7 @@ public static class PaymentsModule
         services.AddFlowAction<EnsureRefundsFlowAction>();
         services.AddScoped<ExcessFundsRefunds>();
         services.AddSingleton<IProcessExceptionRetry, InvoiceFundsRetry>();
+        services.AddSingleton<IProcessExceptionRetry, ExcessRefundRetry>();
         services.AddAuthorizationBuilder()
             .AddPolicy(MoneyPolicy, p => p.RequireRole(nameof(Role.Finance), nameof(Role.Admin)))
             .AddPolicy(AddPaymentPolicy, p => p.RequireRole(nameof(Role.Agent), nameof(Role.Finance), nameof(Role.Admin)));

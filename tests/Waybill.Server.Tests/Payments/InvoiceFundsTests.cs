@@ -134,6 +134,30 @@ public abstract class InvoiceFundsTests(WaybillServer server)
     }
 
     [Fact]
+    public async Task Excess_no_payment_can_take_back_raises_a_refund_exception_that_retry_tries_again()
+    {
+        var scenario = await PaymentScenario.CreateAsync(_admin);
+        // 40.00 charged at checkout for a 30.00 order, on a card that declines every refund.
+        var (orderId, fo) = await scenario.PlaceAsync(3,
+            PaymentScenario.Payment("auth_decline_" + Guid.NewGuid().ToString("N")[..8], 40.00m, captured: 40.00m));
+        await scenario.SettledInvoiceOf(orderId, (await scenario.ShipAsync(fo, 3))["id"].Str());
+        var raised = await PaymentScenario.Eventually(() => _admin.ReadAll($"/api/v1/process-exceptions?orderId={orderId}"),
+            list => list.Any(e => e["category"].Str() == "refund"));
+        var exception = Assert.Single(raised, e => e["category"].Str() == "refund");
+        Assert.Contains("10.00", exception["message"].Str(), StringComparison.Ordinal);
+        Assert.Equal("fulfilled", (await _admin.GetOrder(orderId))["status"].Str());
+
+        // The card still declines: the exception stays open, with the outcome as a note; no second exception.
+        var retried = await (await _admin.PostJson($"/api/v1/process-exceptions/{exception["id"].Str()}/retry", null)).Expect(HttpStatusCode.OK);
+        Assert.NotEqual("resolved", retried["status"].Str());
+        Assert.Contains(retried["notes"]!.AsArray(), n => n!["text"].Str().Contains("No payment can take back", StringComparison.Ordinal));
+        Assert.Single(await _admin.ReadAll($"/api/v1/process-exceptions?orderId={orderId}"), e => e["category"].Str() == "refund");
+        var payments = await scenario.PaymentsOf(orderId);
+        Assert.Equal((0m, 10.00m), (payments["summaries"]![0]!["refundedAmount"].Dec(), payments["unappliedAmount"].Dec()));
+        await scenario.AssertMoneyAddsUp(orderId, capturedAtCheckout: 40.00m);
+    }
+
+    [Fact]
     public async Task A_declined_capture_fails_the_invoice_with_a_process_exception_and_a_new_authorization_pays_it()
     {
         var scenario = await PaymentScenario.CreateAsync(_admin);

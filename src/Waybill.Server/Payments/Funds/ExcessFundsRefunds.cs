@@ -56,7 +56,7 @@ public sealed class ExcessFundsRefunds(IServiceScopeFactory scopes, PaymentRound
                 if (!await db.ProcessExceptions.AnyAsync(e => e.RetryReference == reference && ProcessExceptions.OpenStatuses.Contains(e.Status), cancellationToken))
                 {
                     services.GetRequiredService<ProcessExceptions>().Raise(new NewProcessException(orderId, ProcessExceptionCategory.Refund,
-                        ProcessExceptionSeverity.High, $"Order {order.OrderNumber}: {skipped} Refund it by hand, then resolve this exception.",
+                        ProcessExceptionSeverity.High, $"Order {order.OrderNumber}: {skipped} Retry this exception once the payment can take a refund.",
                         RetryReference: reference), actor);
                 }
             }
