@@ -45,12 +45,10 @@ public sealed class ShippedStock(WaybillDb db, StockLedger ledger, EventOutbox o
         }
         if (fulfilled.Count > 0) reservation!.Fulfill(fulfilled, now);
 
-        var active = await ProcessExceptions.ActiveCountAsync(db, order.Id, cancellationToken);
         // The saved fulfillment orders, with this one as it is now (its change is not saved yet).
-        var saved = await FulfillmentRecords.ResponsesOfOrderAsync(db, order.Id, cancellationToken);
-        var fulfillmentOrders = saved.Where(f => f.Id != fo.Id).Append(FulfillmentOrderResponse.From(fo)).OrderBy(f => f.Id, StringComparer.Ordinal).ToList();
-        var invoices = await Payments.Invoices.InvoiceRecords.ResponsesOfOrderAsync(db, order, cancellationToken);
-        OrderStore.RecordEvents(order, OrderResponse.From(order, customer, active, fulfillmentOrders, invoices), outbox, audit, actor);
+        var response = await OrderStore.ResponseAsync(db, order, customer, cancellationToken,
+            saved => saved.Where(f => f.Id != fo.Id).Append(FulfillmentOrderResponse.From(fo)).OrderBy(f => f.Id, StringComparer.Ordinal));
+        OrderStore.RecordEvents(order, response, outbox, audit, actor);
         ShipmentRecords.RecordEvents(shipment, fo.Location, outbox, audit, actor, null);
         return new
         {

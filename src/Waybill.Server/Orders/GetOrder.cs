@@ -18,10 +18,6 @@ public static class GetOrder
         var (order, customer) = await OrderStore.LoadAsync(db, id, cancellationToken);
         if (!http.User.CanSee(order)) throw new ProblemException(Problems.NotFound("order", id));
         http.Response.Headers.ETag = $"\"{order.Version}\"";
-        var active = await Automation.ProcessExceptions.ProcessExceptions.ActiveCountAsync(db, order.Id, cancellationToken);
-        var fulfillmentOrders = await Fulfillment.FulfillmentRecords.ResponsesOfOrderAsync(db, order.Id, cancellationToken);
-        var invoices = await Payments.Invoices.InvoiceRecords.ResponsesOfOrderAsync(db, order, cancellationToken);
-        var changeOrders = await Changes.ChangeOrderRecords.ResponsesOfOrderAsync(db, order, cancellationToken);
-        return TypedResults.Ok(OrderResponse.From(order, customer, active, fulfillmentOrders, invoices, changeOrders));
+        return TypedResults.Ok(await OrderStore.ResponseAsync(db, order, customer, cancellationToken));
     }
 }

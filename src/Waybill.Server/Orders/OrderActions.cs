@@ -18,10 +18,7 @@ public sealed class OrderOperations(WaybillDb db, EventOutbox outbox, AuditTrail
         var (order, customer) = await OrderStore.LoadAsync(db, orderId, cancellationToken);
         checkVersion?.Invoke(order);
         act(order, clock.UtcNow);
-        var active = await Automation.ProcessExceptions.ProcessExceptions.ActiveCountAsync(db, order.Id, cancellationToken);
-        var fulfillmentOrders = await Fulfillment.FulfillmentRecords.ResponsesOfOrderAsync(db, order.Id, cancellationToken);
-        var invoices = await Payments.Invoices.InvoiceRecords.ResponsesOfOrderAsync(db, order, cancellationToken);
-        var response = OrderResponse.From(order, customer, active, fulfillmentOrders, invoices);
+        var response = await OrderStore.ResponseAsync(db, order, customer, cancellationToken);
         OrderStore.RecordEvents(order, response, outbox, audit, actor);
         return (order, response);
     }

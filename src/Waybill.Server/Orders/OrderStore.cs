@@ -36,6 +36,24 @@ public static class OrderStore
         return OrderResponse.From(order, customer);
     }
 
+    /// <summary>
+    /// The order as the API shows it, with what other modules hold of it — open process exceptions, fulfillment orders,
+    /// invoices, change orders — each looked up only when the order can have some. Every order response and every order
+    /// event is built here, so they all carry the same fields.
+    /// </summary>
+    /// <param name="fulfillmentOrders">
+    /// Adjusts the saved fulfillment orders when the caller changed some in this unit of work (not saved yet).
+    /// </param>
+    public static async Task<OrderResponse> ResponseAsync(WaybillDb db, Order order, Customer customer, CancellationToken cancellationToken,
+        Func<List<Fulfillment.FulfillmentOrderResponse>, IEnumerable<Fulfillment.FulfillmentOrderResponse>>? fulfillmentOrders = null)
+    {
+        var active = await Automation.ProcessExceptions.ProcessExceptions.ActiveCountAsync(db, order.Id, cancellationToken);
+        var saved = await Fulfillment.FulfillmentRecords.ResponsesOfOrderAsync(db, order.Id, cancellationToken);
+        var invoices = await Payments.Invoices.InvoiceRecords.ResponsesOfOrderAsync(db, order, cancellationToken);
+        var changeOrders = await Changes.ChangeOrderRecords.ResponsesOfOrderAsync(db, order, cancellationToken);
+        return OrderResponse.From(order, customer, active, [.. fulfillmentOrders is null ? saved : fulfillmentOrders(saved)], invoices, changeOrders);
+    }
+
     /// <summary>Writes the order's new events to the outbox and its history, each with the order as it is now.</summary>
     public static void RecordEvents(Order order, OrderResponse response, EventOutbox outbox, AuditTrail audit, string actor)
     {

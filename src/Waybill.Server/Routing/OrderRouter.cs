@@ -104,10 +104,8 @@ public sealed class OrderRouter(
         if (order.Status == OrderStatus.Backordered) ScheduleNextOrGiveUp(order, attempt, shortLines, actor, now);
 
         foreach (var fo in fulfillmentOrders) FulfillmentRecords.RecordEvents(fo, outbox, audit, actor);
-        var active = await ProcessExceptions.ActiveCountAsync(db, order.Id, cancellationToken);
-        var existing = await FulfillmentRecords.ResponsesOfOrderAsync(db, order.Id, cancellationToken);
-        var invoices = await Payments.Invoices.InvoiceRecords.ResponsesOfOrderAsync(db, order, cancellationToken);
-        var response = OrderResponse.From(order, customer, active, [.. existing, .. fulfillmentOrders.Select(FulfillmentOrderResponse.From)], invoices);
+        var response = await OrderStore.ResponseAsync(db, order, customer, cancellationToken,
+            existing => existing.Concat(fulfillmentOrders.Select(FulfillmentOrderResponse.From)));
         OrderStore.RecordEvents(order, response, outbox, audit, actor);
         return (attempt, order);
     }

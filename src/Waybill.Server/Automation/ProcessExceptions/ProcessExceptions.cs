@@ -38,6 +38,18 @@ public sealed class ProcessExceptions(WaybillDb db, EventOutbox outbox, AuditTra
         return exception;
     }
 
+    /// <summary>
+    /// Raises the exception unless one with the same retry reference is still open: a problem found again (another try
+    /// of the same failed step) does not pile up exceptions for one person to work.
+    /// </summary>
+    public async Task RaiseUnlessOpenAsync(NewProcessException request, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrEmpty(request.RetryReference);
+        if (!await db.ProcessExceptions.AnyAsync(e => e.RetryReference == request.RetryReference && OpenStatuses.Contains(e.Status), cancellationToken))
+            Raise(request, actor);
+    }
+
     /// <summary>Resolves an open exception in the unit of work (the flow engine, once the step it raised it for went through).</summary>
     public async Task<ProcessException> ResolveAsync(string id, string? note, string actor, CancellationToken cancellationToken)
     {

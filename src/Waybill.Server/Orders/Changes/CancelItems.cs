@@ -40,7 +40,7 @@ public static partial class CancelItems
         OrderStore.CheckIfMatch(http.Request, order);
         var change = order.PreviewCancel(ids.NewId(), lines, request.ReduceShipping ?? false, ReasonOf(lines), clock.UtcNow,
             await BilledChargesAsync(db, id, cancellationToken));
-        var paid = await InvoicesPaidAsync(db, id, cancellationToken);
+        var paid = await Payments.Invoices.InvoiceRecords.PaidAsync(db, id, cancellationToken);
         return TypedResults.Ok(Respond(order, change, order.TotalsAfter(change), paid, saved: false));
     }
 
@@ -53,21 +53,17 @@ public static partial class CancelItems
             await PaymentSettlement.LockOrderAsync(db, id, cancellationToken);
             var (order, customer) = await OrderStore.LoadAsync(db, id, cancellationToken);
             OrderStore.CheckIfMatch(http.Request, order);
-            var paid = await InvoicesPaidAsync(db, id, cancellationToken);
+            var paid = await Payments.Invoices.InvoiceRecords.PaidAsync(db, id, cancellationToken);
             var before = order.Totals;
             var change = order.Cancel(ids.NewId(), lines, request.ReduceShipping ?? false, ReasonOf(lines), clock.UtcNow,
                 await BilledChargesAsync(db, id, cancellationToken));
             db.ChangeOrders.Add(change);
             await stock.ReleaseAsync(order, cancellationToken);
             var body = Respond(order, change, order.Totals, paid, saved: true, before);
-            var active = await Automation.ProcessExceptions.ProcessExceptions.ActiveCountAsync(db, order.Id, cancellationToken);
-            var fulfillmentOrders = await Fulfillment.FulfillmentRecords.ResponsesOfOrderAsync(db, order.Id, cancellationToken);
-            var invoices = await Payments.Invoices.InvoiceRecords.ResponsesOfOrderAsync(db, order, cancellationToken);
             var actor = http.User.Actor();
             audit.Record("order", order.Id, "cancel_items", actor, null, null, change.Reason,
                 new { changeOrderId = change.Id, change.TotalDelta, lines = change.Lines.Select(l => new { l.OrderLineId, l.QuantityDelta, l.Reason }) });
-            var changeOrders = await ChangeOrderRecords.ResponsesOfOrderAsync(db, order, cancellationToken);
-            OrderStore.RecordEvents(order, OrderResponse.From(order, customer, active, fulfillmentOrders, invoices, changeOrders), outbox, audit, actor);
+            OrderStore.RecordEvents(order, await OrderStore.ResponseAsync(db, order, customer, cancellationToken), outbox, audit, actor);
             await commit.SaveAsync(201, body, PathOf(id), cancellationToken);
             http.Response.Headers.ETag = $"\"{order.Version}\"";
             return body;
@@ -92,9 +88,6 @@ public static partial class CancelItems
         (await db.Set<Domain.Payments.InvoiceLine>()
             .Where(l => l.Type == OrderLineType.DeliveryCharge && db.Set<Domain.Payments.Invoice>().Any(i => i.Id == l.InvoiceId && i.OrderId == orderId))
             .Select(l => l.OrderLineId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
-
-    private static async Task<decimal> InvoicesPaidAsync(WaybillDb db, string orderId, CancellationToken cancellationToken) =>
-        await db.Invoices.Where(i => i.OrderId == orderId).SumAsync(i => (decimal?)i.PaidAmount, cancellationToken) ?? 0m;
 
     /// <summary>The change order's reason: the lines' reason when they all give the same one.</summary>
     private static string? ReasonOf(IReadOnlyList<CancelRequestLine> lines) =>

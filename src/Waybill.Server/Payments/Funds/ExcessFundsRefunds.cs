@@ -37,10 +37,10 @@ public sealed class ExcessFundsRefunds(IServiceScopeFactory scopes, PaymentRound
             var (order, _) = await OrderStore.LoadAsync(db, orderId, cancellationToken);
             var currency = order.Currency;
             var requests = services.GetRequiredService<PaymentRequests>();
-            var open = await requests.OpenAsync(orderId, PaymentInteractionType.Refund, cancellationToken);
+            var open = (await requests.OpenAsync(orderId, cancellationToken)).Where(c => c.Type == PaymentInteractionType.Refund).ToList();
             var pending = open.Where(o => o.CreditMemoId is null).Sum(o => o.Amount);
             // Excess: captured money beyond what is still to be paid — the grand total less what invoices were paid.
-            var invoicesPaid = await db.Invoices.Where(i => i.OrderId == orderId).SumAsync(i => (decimal?)i.PaidAmount, cancellationToken) ?? 0m;
+            var invoicesPaid = await Invoices.InvoiceRecords.PaidAsync(db, orderId, cancellationToken);
             var excess = order.ExcessFunds(invoicesPaid) - pending;
             var available = order.Payments.Where(p => !excluded.Contains(p.Id))
                 .Select(p => new PaymentAvailability(p.Id, p.AvailableToRefund - open.Where(o => o.PaymentId == p.Id).Sum(o => o.Amount)))
@@ -52,13 +52,9 @@ public sealed class ExcessFundsRefunds(IServiceScopeFactory scopes, PaymentRound
             if (excess > planned && pending == 0 && calls.Count == 0)
             {
                 skipped = $"No payment can take back {currency.Normalize(excess - planned)} {order.CurrencyCode} of excess funds.";
-                var reference = RetryReference(orderId);
-                if (!await db.ProcessExceptions.AnyAsync(e => e.RetryReference == reference && ProcessExceptions.OpenStatuses.Contains(e.Status), cancellationToken))
-                {
-                    services.GetRequiredService<ProcessExceptions>().Raise(new NewProcessException(orderId, ProcessExceptionCategory.Refund,
-                        ProcessExceptionSeverity.High, $"Order {order.OrderNumber}: {skipped} Retry this exception once the payment can take a refund.",
-                        RetryReference: reference), actor);
-                }
+                await services.GetRequiredService<ProcessExceptions>().RaiseUnlessOpenAsync(new NewProcessException(orderId, ProcessExceptionCategory.Refund,
+                    ProcessExceptionSeverity.High, $"Order {order.OrderNumber}: {skipped} Retry this exception once the payment can take a refund.",
+                    RetryReference: RetryReference(orderId)), actor, cancellationToken);
             }
             await db.SaveChangesAsync(cancellationToken);
             return new PaymentRoundPlan<ExcessRefundResponse>(orderId, calls,

@@ -10,7 +10,7 @@ using Waybill.Server.Platform.Jobs;
 namespace Waybill.Server.Payments.Funds;
 
 /// <summary>A call still open on a payment: unanswered, or answered pending.</summary>
-public sealed record OpenCall(string? PaymentId, string? InvoiceId, string? CreditMemoId, decimal Amount);
+public sealed record OpenCall(PaymentInteractionType Type, string? PaymentId, string? InvoiceId, string? CreditMemoId, decimal Amount);
 
 /// <summary>
 /// Turns a plan's draws into gateway calls in the plan's unit of work: each a pending interaction (its id the
@@ -23,11 +23,11 @@ public sealed class PaymentRequests(WaybillDb db, IIdGenerator ids, JobScheduler
 
     public sealed record SettlePayload(string OrderId, List<string> InteractionIds);
 
-    /// <summary>The order's calls of this type still open: what they will bring is not asked for again.</summary>
-    public async Task<IReadOnlyList<OpenCall>> OpenAsync(string orderId, PaymentInteractionType type, CancellationToken cancellationToken) =>
+    /// <summary>The order's calls still open (captures and refunds): what they will bring is not asked for again.</summary>
+    public async Task<IReadOnlyList<OpenCall>> OpenAsync(string orderId, CancellationToken cancellationToken) =>
         await db.PaymentInteractions.AsNoTracking()
-            .Where(i => i.OrderId == orderId && i.Result == PaymentInteractionResult.Pending && i.Type == type)
-            .Select(i => new OpenCall(i.PaymentId, i.InvoiceId, i.CreditMemoId, i.Amount)).ToListAsync(cancellationToken);
+            .Where(i => i.OrderId == orderId && i.Result == PaymentInteractionResult.Pending)
+            .Select(i => new OpenCall(i.Type, i.PaymentId, i.InvoiceId, i.CreditMemoId, i.Amount)).ToListAsync(cancellationToken);
 
     public IReadOnlyList<PaymentCallRequest> Request(Order order, IEnumerable<PaymentDraw> draws, PaymentInteractionType type, string? invoiceId,
         string? creditMemoId, DateTimeOffset now)

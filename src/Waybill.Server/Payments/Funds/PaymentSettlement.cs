@@ -90,11 +90,9 @@ public sealed class PaymentSettlement(WaybillDb db, RequestCommit commit, EventO
                 outbox.Add(PaymentEventTypes.Failed, order.Id, PaymentEventData.From(order, interaction));
                 break;
         }
-        audit.Record("payment", interaction.PaymentId ?? interaction.Id, PaymentActionName(interaction.Type), "gateway:" + interaction.Gateway, null,
+        audit.Record("payment", interaction.PaymentId ?? interaction.Id, Domain.Common.StatusNames.Of(interaction.Type), "gateway:" + interaction.Gateway, null,
             Domain.Common.StatusNames.Of(interaction.Result), interaction.Message, new { interactionId = interaction.Id, interaction.Amount, interaction.InvoiceId, interaction.CreditMemoId });
     }
-
-    private static string PaymentActionName(PaymentInteractionType type) => Domain.Common.StatusNames.Of(type);
 
     /// <summary>
     /// An invoice with a balance and no call open for it is <c>failed</c>, with a payment process exception (one open
@@ -111,14 +109,9 @@ public sealed class PaymentSettlement(WaybillDb db, RequestCommit commit, EventO
         var open = pending.Any(id => !here.TryGetValue(id, out var tracked) || tracked.IsOpen) || here.Values.Any(i => i.IsOpen);
         if (open) return;
         if (invoice.Status != InvoiceStatus.Failed) invoice.Fail(clock.UtcNow);
-        var reference = InvoiceRetryReference(invoice.Id);
-        var raised = await db.ProcessExceptions.AnyAsync(e => e.RetryReference == reference && ProcessExceptions.OpenStatuses.Contains(e.Status), cancellationToken);
-        if (!raised)
-        {
-            exceptions.Raise(new NewProcessException(invoice.OrderId, ProcessExceptionCategory.Payment, ProcessExceptionSeverity.High,
-                $"Invoice {invoice.Id}: the order's payments could not cover {invoice.Balance} {invoice.CurrencyCode} of {invoice.TotalAmount}. " +
-                "Add an authorization (POST /orders/{id}/payments) and retry.", RetryReference: reference), actor);
-        }
+        await exceptions.RaiseUnlessOpenAsync(new NewProcessException(invoice.OrderId, ProcessExceptionCategory.Payment, ProcessExceptionSeverity.High,
+            $"Invoice {invoice.Id}: the order's payments could not cover {invoice.Balance} {invoice.CurrencyCode} of {invoice.TotalAmount}. " +
+            "Add an authorization (POST /orders/{id}/payments) and retry.", RetryReference: InvoiceRetryReference(invoice.Id)), actor, cancellationToken);
     }
 
     /// <summary>Money changes of one order happen one at a time (PostgreSQL; SQLite has one writer anyway).</summary>

@@ -54,12 +54,13 @@ public sealed class InvoiceFunding(IServiceScopeFactory scopes, PaymentRounds ro
             var (order, _) = await OrderStore.LoadAsync(db, orderId, cancellationToken);
             var now = clock.UtcNow;
             var requests = services.GetRequiredService<PaymentRequests>();
-            var open = await requests.OpenAsync(orderId, PaymentInteractionType.Capture, cancellationToken);
+            var underWay = await requests.OpenAsync(orderId, cancellationToken);
+            var open = underWay.Where(c => c.Type == PaymentInteractionType.Capture).ToList();
             IReadOnlyList<PaymentCallRequest> calls = [];
             // What calls already under way will bring is not asked for again (two ensure-funds racing on one invoice).
             var needed = invoice.Status == InvoiceStatus.Paid ? 0m : invoice.Balance - open.Where(o => o.InvoiceId == invoiceId).Sum(o => o.Amount);
             // Unapplied money already being refunded as excess is not there to take.
-            var refunding = (await requests.OpenAsync(orderId, PaymentInteractionType.Refund, cancellationToken)).Where(o => o.CreditMemoId is null).Sum(o => o.Amount);
+            var refunding = underWay.Where(c => c.Type == PaymentInteractionType.Refund && c.CreditMemoId is null).Sum(c => c.Amount);
             if (needed > 0 && order.UnappliedPaymentAmount - refunding > 0)
             {
                 var fromBalance = Math.Min(needed, order.UnappliedPaymentAmount - refunding);

@@ -50,6 +50,10 @@ public static class InvoiceRecords
         return invoices.ToLookup(i => i.OrderId, i => (object)InvoiceResponse.From(i));
     }
 
+    /// <summary>What the order's invoices were paid so far (the part of the grand total no longer to be paid).</summary>
+    public static async Task<decimal> PaidAsync(WaybillDb db, string orderId, CancellationToken cancellationToken) =>
+        await db.Invoices.Where(i => i.OrderId == orderId).SumAsync(i => (decimal?)i.PaidAmount, cancellationToken) ?? 0m;
+
     /// <summary>Every shipment of the order invoiced and every invoice paid: nothing is left to bill or to collect.</summary>
     public static async Task<bool> BillingSettledAsync(WaybillDb db, string orderId, CancellationToken cancellationToken) =>
         !await db.Shipments.AnyAsync(s => s.OrderId == orderId && !db.Set<Invoice>().Any(i => i.ShipmentId == s.Id), cancellationToken)
