@@ -3,6 +3,8 @@ namespace Waybill.Domain.Orders;
 public enum ChangeOrderKind
 {
     Cancel,
+    /// <summary>Units that came back: directly, or received on a return order. Its fees are lines of type <c>fee</c>.</summary>
+    Return,
 }
 
 /// <summary>
@@ -36,10 +38,12 @@ public sealed class ChangeOrder
     public IReadOnlyList<ChangeOrderLine> Lines => _lines;
 }
 
-/// <param name="QuantityDelta">Units the change takes away (negative) from the line.</param>
-/// <param name="Reason">Why, as a short code (<c>customer_request</c>), when the request gave one for the line.</param>
-public sealed record ChangeOrderLine(string OrderLineId, OrderLineType Type, int QuantityDelta, decimal AmountDelta, decimal AdjustmentDelta, decimal TaxDelta,
-    string? Reason = null)
+/// <param name="OrderLineId">The order line changed; null for a fee (it adds to the order, not to a line).</param>
+/// <param name="QuantityDelta">Units the change takes away (negative) from the line: canceled, or returned.</param>
+/// <param name="Reason">Why, as a short code (<c>customer_request</c>), when the request gave one for the line; a fee's type (<c>restocking</c>).</param>
+/// <param name="Units">The units a return took back (<see cref="UnitRanges"/> text), so the line knows which came back.</param>
+public sealed record ChangeOrderLine(string? OrderLineId, OrderLineType Type, int QuantityDelta, decimal AmountDelta, decimal AdjustmentDelta, decimal TaxDelta,
+    string? Reason = null, string? Units = null)
 {
     public decimal AdjustedDelta => AmountDelta + AdjustmentDelta;
 
@@ -49,3 +53,9 @@ public sealed record ChangeOrderLine(string OrderLineId, OrderLineType Type, int
 
 /// <summary>Units of one line to cancel.</summary>
 public sealed record CancelRequestLine(string LineId, int Quantity, string? Reason = null);
+
+/// <summary>Units of one line coming back.</summary>
+public sealed record ReturnRequestLine(string LineId, int Quantity, string? Reason = null);
+
+/// <summary>A fee a return charges (restocking, return shipping): it adds to the order and reduces what is owed back.</summary>
+public sealed record ReturnFee(string Type, decimal Amount);

@@ -3,7 +3,7 @@ using Waybill.Domain.Common;
 namespace Waybill.Domain.Orders;
 
 /// <summary>The managed order (Salesforce's "order summary"): what was captured, and everything that happened since.</summary>
-public sealed class Order
+public sealed partial class Order
 {
     private List<DeliveryGroup> _deliveryGroups = [];
     private List<PaymentSummary> _payments = [];
@@ -40,6 +40,9 @@ public sealed class Order
     /// </summary>
     public decimal UnappliedPaymentAmount { get; private set; }
 
+    /// <summary>Fees change orders charged (restocking, return shipping): they add to the grand total, on no line.</summary>
+    public decimal FeeAmount { get; private set; }
+
     public Currency Currency => Currency.Of(CurrencyCode);
     public IReadOnlyList<DeliveryGroup> DeliveryGroups => _deliveryGroups;
     public IReadOnlyList<PaymentSummary> Payments => _payments;
@@ -47,7 +50,7 @@ public sealed class Order
     public IEnumerable<OrderLine> Lines => _deliveryGroups.SelectMany(g => g.Lines);
     public IEnumerable<OrderLine> ProductLines => _deliveryGroups.SelectMany(g => g.ProductLines);
 
-    public OrderTotals Totals => OrderTotals.Of(Lines, Taxation);
+    public OrderTotals Totals => OrderTotals.Of(Lines, Taxation, FeeAmount);
 
     public PaymentStatus PaymentStatus
     {
@@ -158,141 +161,6 @@ public sealed class Order
         _events.Add(new OrderEvent(OrderEventTypes.StatusChanged, OrderTransitions.ReleaseHold, previous, Status, reason));
     }
 
-    /// <summary>
-    /// What canceling these units would do, as a change order, changing nothing (the preview; <see cref="Cancel"/> applies
-    /// the same computation). Only unallocated units can be canceled, and they are taken from the back of the line
-    /// (<see cref="LineUnits"/>): canceling units one at a time takes exactly what canceling them at once takes. With
-    /// <paramref name="reduceShipping"/> a group's delivery charge is reduced in proportion to the part of the group's
-    /// products canceled so far — recomputed from the whole canceled part each time, so it too adds up to the same
-    /// whichever way the units go; all of it when the whole group is canceled.
-    /// </summary>
-    /// <param name="billedCharges">Delivery-charge lines already invoiced: a cancel leaves them (what was billed goes back by a credit memo, not here).</param>
-    public ChangeOrder PreviewCancel(string changeOrderId, IReadOnlyList<CancelRequestLine> request, bool reduceShipping, string? reason, DateTimeOffset now,
-        IReadOnlySet<string>? billedCharges = null)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        if (Status is OrderStatus.Closed or OrderStatus.Canceled or OrderStatus.Fulfilled)
-            throw new InvalidTransitionException("order", StatusNames.Of(Status), "cancel items of");
-        var errors = new FieldErrors();
-        if (request.Count == 0) errors.Add("lines", "Name at least one line to cancel.");
-        var byId = ProductLines.ToDictionary(l => l.Id, StringComparer.Ordinal);
-        var wanted = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < request.Count; i++)
-        {
-            var item = request[i];
-            if (!byId.ContainsKey(item.LineId)) errors.Add($"lines[{i}].lineId", $"The order has no product line '{item.LineId}'.");
-            else if (item.Quantity <= 0) errors.Add($"lines[{i}].quantity", "quantity is a whole number above zero.");
-            else wanted[item.LineId] = wanted.GetValueOrDefault(item.LineId) + item.Quantity;
-        }
-        errors.ThrowIfAny();
-        foreach (var (lineId, quantity) in wanted)
-        {
-            var line = byId[lineId];
-            if (quantity > line.QuantityAvailableToCancel)
-                throw new DomainException("quantity_not_cancelable",
-                    $"Line {line.Reference} ({line.Sku}) has {line.QuantityAvailableToCancel} units that can be canceled (not yet sent to a location); {quantity} cannot be.");
-        }
-
-        var currency = Currency;
-        var lines = new List<ChangeOrderLine>();
-        foreach (var line in ProductLines.Where(l => wanted.ContainsKey(l.Id)))
-        {
-            var quantity = wanted[line.Id];
-            // The last units still on the line (units already canceled are the very last ones).
-            var share = LineUnits.Of(line, currency, line.QuantityOrdered - line.QuantityCanceled - quantity, quantity);
-            var lineReason = request.FirstOrDefault(r => r.LineId == line.Id && r.Reason is not null)?.Reason;
-            lines.Add(new ChangeOrderLine(line.Id, OrderLineType.Product, -quantity, -share.Amount, -share.AdjustmentAmount, -share.TaxAmount, lineReason));
-        }
-        foreach (var group in _deliveryGroups.Where(g => g.ProductLines.Any(l => wanted.ContainsKey(l.Id))))
-        {
-            // A group with nothing left to deliver charges nothing for delivery, whether reduceShipping was asked or not.
-            var groupEmptied = group.ProductLines.All(l => l.QuantityNetOrdered - wanted.GetValueOrDefault(l.Id) == 0);
-            if (!reduceShipping && !groupEmptied) continue;
-            {
-                foreach (var charge in group.Lines.Where(l => l.Type == OrderLineType.DeliveryCharge && billedCharges?.Contains(l.Id) != true))
-                {
-                    // Emptied: whatever is left of the charge goes (earlier cancels may not have reduced it).
-                    var delta = groupEmptied
-                        ? new ChangeOrderLine(charge.Id, OrderLineType.DeliveryCharge, 0, -charge.LineAmount, -charge.AdjustmentAmount, -charge.TaxAmount)
-                        : DeliveryReduction(group, charge, wanted, currency);
-                    if (delta is { AmountDelta: 0, AdjustmentDelta: 0, TaxDelta: 0 }) delta = null;
-                    if (delta is not null) lines.Add(delta);
-                }
-            }
-        }
-        return new ChangeOrder(changeOrderId, Id, ChangeOrderKind.Cancel, reason, lines, Taxation, now);
-    }
-
-    /// <summary>The order's figures were this change applied: the preview's "totalsAfter", equal to the submit's.</summary>
-    public OrderTotals TotalsAfter(ChangeOrder change)
-    {
-        ArgumentNullException.ThrowIfNull(change);
-        var deltas = change.Lines.GroupBy(l => l.OrderLineId).ToDictionary(g => g.Key,
-            g => (Amount: g.Sum(l => l.AmountDelta), Adjustment: g.Sum(l => l.AdjustmentDelta), Tax: g.Sum(l => l.TaxDelta)));
-        return OrderTotals.Of(Lines.Select(l =>
-        {
-            var d = deltas.GetValueOrDefault(l.Id);
-            return new LineFigures(l.Type, l.LineAmount + d.Amount, l.AdjustmentAmount + d.Adjustment, l.TaxAmount + d.Tax);
-        }), Taxation);
-    }
-
-    /// <summary>Cancels the units: the preview's change order, applied; the order is <c>canceled</c> once no line has a unit left.</summary>
-    public ChangeOrder Cancel(string changeOrderId, IReadOnlyList<CancelRequestLine> request, bool reduceShipping, string? reason, DateTimeOffset now,
-        IReadOnlySet<string>? billedCharges = null)
-    {
-        var change = PreviewCancel(changeOrderId, request, reduceShipping, reason, now, billedCharges);
-        var lines = Lines.ToDictionary(l => l.Id, StringComparer.Ordinal);
-        foreach (var delta in change.Lines) lines[delta.OrderLineId].Apply(delta);
-        var previous = Status;
-        UpdatedAt = now;
-        Version++;
-        _events.Add(new OrderEvent(OrderEventTypes.Changed, "cancel", previous, Status, reason));
-        if (ProductLines.All(l => l.QuantityNetOrdered == 0))
-        {
-            MoveTo(OrderStatus.Canceled, now);
-            _events.Add(new OrderEvent(OrderEventTypes.Canceled, "cancel", previous, Status, reason));
-            _events.Add(new OrderEvent(OrderEventTypes.StatusChanged, "cancel", previous, Status, reason));
-        }
-        else if (Status is OrderStatus.Backordered or OrderStatus.WaitingToFulfill or OrderStatus.PartiallyFulfilled)
-        {
-            // The units that kept the order waiting may be the ones canceled: its status follows what is left.
-            var routable = RoutableLines.Where(l => l.QuantityNetOrdered > 0).ToList();
-            var status = routable.All(l => l.QuantityFulfilled == l.QuantityNetOrdered) ? OrderStatus.Fulfilled
-                : routable.Any(l => l.QuantityAvailableToFulfill > 0) ? (Status == OrderStatus.Backordered ? OrderStatus.Backordered : Status)
-                : routable.Any(l => l.QuantityFulfilled > 0) ? OrderStatus.PartiallyFulfilled
-                : OrderStatus.WaitingToFulfill;
-            if (status != Status)
-            {
-                MoveTo(status, now);
-                _events.Add(new OrderEvent(OrderEventTypes.StatusChanged, "cancel", previous, Status, reason));
-            }
-        }
-        return change;
-    }
-
-    /// <summary>
-    /// The delivery charge's part for the group's canceled products, after this cancel, less what earlier cancels took: the
-    /// charge (amount, adjustments, tax, each as a sum) split by the largest remainder method over [canceled, kept] weights
-    /// — the products' original adjusted amounts, or their units when those are all zero.
-    /// </summary>
-    private static ChangeOrderLine? DeliveryReduction(DeliveryGroup group, OrderLine charge, IReadOnlyDictionary<string, int> wanted, Currency currency)
-    {
-        var products = group.ProductLines.ToList();
-        var byAmount = products.Any(l => l.OriginalLineAmount + l.OriginalAdjustmentAmount > 0);
-        long Weight(OrderLine line, int units) => byAmount
-            ? currency.ToMinor(LineUnits.Of(line, currency, line.QuantityOrdered - units, units).AdjustedAmount)
-            : units;
-        long total = products.Sum(l => Weight(l, l.QuantityOrdered));
-        long canceledBefore = products.Sum(l => Weight(l, l.QuantityCanceled));
-        long canceledAfter = products.Sum(l => Weight(l, l.QuantityCanceled + wanted.GetValueOrDefault(l.Id)));
-        decimal Part(decimal whole, long canceled) =>
-            currency.FromMinor(Common.Proration.Split(currency.ToMinor(whole), [canceled, total - canceled])[0]);
-        decimal Delta(decimal whole) => Part(whole, canceledBefore) - Part(whole, canceledAfter);
-        var line = new ChangeOrderLine(charge.Id, OrderLineType.DeliveryCharge, 0,
-            Delta(charge.OriginalLineAmount), Delta(charge.OriginalAdjustmentAmount), Delta(charge.OriginalTaxAmount));
-        return line.AmountDelta == 0 && line.AdjustmentDelta == 0 && line.TaxDelta == 0 ? null : line;
-    }
-
     /// <summary>Product lines routing sends to locations: those of shipped and pickup groups (digital groups hold no stock).</summary>
     public IEnumerable<OrderLine> RoutableLines =>
         _deliveryGroups.Where(g => g.DeliveryMethod.Type != DeliveryMethodType.Digital).SelectMany(g => g.ProductLines);
@@ -371,8 +239,9 @@ public sealed class Order
 
     /// <summary>
     /// Captured money the order no longer needs (domain.md "Payments": excess funds): the unapplied balance beyond what is
-    /// still to be paid — the grand total less what invoices were paid (<paramref name="invoicesPaid"/>), given the
-    /// grand total it would have (<paramref name="grandTotal"/>; by default the current one).
+    /// still to be paid — the grand total less what invoices were paid net of what credit memos give back
+    /// (<paramref name="invoicesPaid"/>), given the grand total it would have (<paramref name="grandTotal"/>; by default the
+    /// current one).
     /// </summary>
     public decimal ExcessFunds(decimal invoicesPaid, decimal? grandTotal = null) =>
         Math.Max(0m, UnappliedPaymentAmount - Math.Max(0m, (grandTotal ?? Totals.GrandTotalAmount) - invoicesPaid));

@@ -42,6 +42,13 @@ public sealed class OrderLine
     public int QuantityFulfilled { get; private set; }
     public int QuantityReturnInitiated { get; private set; }
     public int QuantityReturned { get; private set; }
+    /// <summary>
+    /// Which units came back (<see cref="UnitRanges"/> text): returns take the most recently shipped units not yet returned,
+    /// and a credit memo credits exactly their unit shares.
+    /// </summary>
+    public string ReturnedUnitRuns { get; private set; } = "";
+    public UnitRanges ReturnedUnits => UnitRanges.Parse(ReturnedUnitRuns);
+
     /// <summary>What the order's reservation held for this line at capture; the rest is short and left for routing to backorder.</summary>
     public int QuantityReserved { get; private set; }
 
@@ -131,12 +138,43 @@ public sealed class OrderLine
         Position = position;
     }
 
+    /// <summary>A return order announced units coming back: they are no longer available to return elsewhere.</summary>
+    internal void InitiateReturn(int quantity)
+    {
+        if (quantity <= 0 || quantity > QuantityAvailableToReturn)
+            throw new DomainException("quantity_not_returnable",
+                $"Line {Reference} ({Sku}) has {QuantityAvailableToReturn} units that can be returned (shipped, not on a return yet); {quantity} cannot be.");
+        QuantityReturnInitiated += quantity;
+    }
+
+    /// <summary>Announced units that will not come back (a return order canceled, units rejected at receipt): available to return again.</summary>
+    internal void WithdrawReturn(int quantity)
+    {
+        if (quantity <= 0 || quantity > QuantityReturnInitiated - QuantityReturned)
+            throw new DomainException("quantity_exceeds_remaining",
+                $"Line {Reference} ({Sku}) has {QuantityReturnInitiated - QuantityReturned} units announced and not received; {quantity} cannot be withdrawn.");
+        QuantityReturnInitiated -= quantity;
+    }
+
     internal void AddOrderAdjustmentShare(LineAdjustment share) => _adjustments.Add(share);
 
-    /// <summary>A change order's line for this one: its quantity and money deltas join the line's figures.</summary>
-    internal void Apply(ChangeOrderLine change)
+    /// <summary>
+    /// A change order's line for this one: its money deltas join the line's figures; its units are canceled, or came back
+    /// (<paramref name="initiatedBefore"/>: a return order announced them already, so they count as return-initiated).
+    /// </summary>
+    internal void Apply(ChangeOrderLine change, ChangeOrderKind kind, bool initiatedBefore = false)
     {
-        QuantityCanceled -= change.QuantityDelta;
+        switch (kind)
+        {
+            case ChangeOrderKind.Cancel:
+                QuantityCanceled -= change.QuantityDelta;
+                break;
+            case ChangeOrderKind.Return when change.QuantityDelta != 0:
+                if (!initiatedBefore) QuantityReturnInitiated -= change.QuantityDelta;
+                QuantityReturned -= change.QuantityDelta;
+                ReturnedUnitRuns = ReturnedUnits.With(UnitRanges.Parse(change.Units)).ToString();
+                break;
+        }
         ChangedAmount += change.AmountDelta;
         ChangedAdjustmentAmount += change.AdjustmentDelta;
         ChangedTaxAmount += change.TaxDelta;

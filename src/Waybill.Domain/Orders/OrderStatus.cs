@@ -46,6 +46,8 @@ public enum OrderLineType
 {
     Product,
     DeliveryCharge,
+    /// <summary>A change order's fee (restocking, return shipping): never an order line, only a change-order line.</summary>
+    Fee,
 }
 
 public enum DeliveryMethodType

@@ -3,12 +3,13 @@ using Waybill.Domain.Payments;
 
 namespace Waybill.Server.Data;
 
-/// <summary>How invoices and the payment interaction log are stored.</summary>
+/// <summary>How invoices, credit memos and the payment interaction log are stored.</summary>
 internal static class PaymentsModel
 {
     extension(WaybillDb db)
     {
         public DbSet<Invoice> Invoices => db.Set<Invoice>();
+        public DbSet<CreditMemo> CreditMemos => db.Set<CreditMemo>();
         public DbSet<PaymentInteraction> PaymentInteractions => db.Set<PaymentInteraction>();
     }
 
@@ -41,6 +42,32 @@ internal static class PaymentsModel
             // A unit is billed once: two invoices racing for the same units (two shipments of one line invoiced at once, both
             // reading the same count) start at the same unit, and the second cannot commit.
             l.HasIndex(x => new { x.OrderLineId, x.FirstUnit }).IsUnique();
+        });
+
+        modelBuilder.Entity<CreditMemo>(m =>
+        {
+            m.ToTable("credit_memos");
+            m.HasKey(x => x.Id);
+            m.Property(x => x.Version).IsConcurrencyToken();
+            m.Property(x => x.CurrencyCode).HasMaxLength(3);
+            m.HasIndex(x => x.OrderId);
+            // A change order owes back once: a retried submit finds the first memo.
+            m.HasIndex(x => x.ChangeOrderId).IsUnique();
+            m.HasIndex(x => new { x.Status, x.CreatedAt });
+            m.HasIndex(x => x.CreatedAt);
+            m.HasOne<Domain.Orders.Order>().WithMany().HasForeignKey(x => x.OrderId);
+            m.HasOne<Domain.Orders.ChangeOrder>().WithMany().HasForeignKey(x => x.ChangeOrderId);
+            m.HasMany(x => x.Lines).WithOne().HasForeignKey(l => l.CreditMemoId);
+            m.Navigation(x => x.Lines).HasField("_lines");
+            m.Ignore(x => x.Balance);
+            m.Ignore(x => x.Events);
+        });
+
+        modelBuilder.Entity<CreditMemoLine>(l =>
+        {
+            l.ToTable("credit_memo_lines");
+            l.HasKey(x => new { x.CreditMemoId, x.Position });
+            l.Property(x => x.Reason).HasMaxLength(64);
         });
 
         modelBuilder.Entity<PaymentInteraction>(p =>

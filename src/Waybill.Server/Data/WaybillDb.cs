@@ -117,6 +117,7 @@ public abstract class WaybillDb(DbContextOptions options) : DbContext(options)
             l.Ignore(x => x.QuantityAvailableToCancel);
             l.Ignore(x => x.QuantityAvailableToReturn);
             l.Ignore(x => x.QuantitiesAreConsistent);
+            l.Ignore(x => x.ReturnedUnits);
         });
 
         modelBuilder.Entity<PaymentSummary>(p =>

@@ -36,12 +36,13 @@ public sealed record OrderResponse(
     /// <param name="fulfillmentOrders">The order's fulfillment orders, loaded by the caller (none at capture).</param>
     /// <param name="invoices">The order's invoices, loaded by the caller (none before the first shipment).</param>
     /// <param name="changeOrders">The order's change orders, loaded by the caller (none before the first change).</param>
+    /// <param name="creditMemos">The order's credit memos, loaded by the caller (none before the first return).</param>
     public static OrderResponse From(Order order, Customer customer, int activeProcessExceptionCount = 0, IReadOnlyList<object>? fulfillmentOrders = null,
-        IReadOnlyList<object>? invoices = null, IReadOnlyList<object>? changeOrders = null) =>
-        From(order, CustomerResponse.From(customer), activeProcessExceptionCount, fulfillmentOrders, invoices, changeOrders);
+        IReadOnlyList<object>? invoices = null, IReadOnlyList<object>? changeOrders = null, IReadOnlyList<object>? creditMemos = null) =>
+        From(order, CustomerResponse.From(customer), activeProcessExceptionCount, fulfillmentOrders, invoices, changeOrders, creditMemos);
 
     public static OrderResponse From(Order order, CustomerResponse customer, int activeProcessExceptionCount = 0, IReadOnlyList<object>? fulfillmentOrders = null,
-        IReadOnlyList<object>? invoices = null, IReadOnlyList<object>? changeOrders = null)
+        IReadOnlyList<object>? invoices = null, IReadOnlyList<object>? changeOrders = null, IReadOnlyList<object>? creditMemos = null)
     {
         // Money goes out with exactly the currency's decimals, however the database handed it back.
         var m = (Func<decimal, decimal>)order.Currency.Normalize;
@@ -66,7 +67,7 @@ public sealed record OrderResponse(
         [.. order.Payments.Select(p => PaymentResponse.From(p, m))],
         order.ReservationId,
         activeProcessExceptionCount,
-        fulfillmentOrders ?? [], invoices ?? [], [], [], changeOrders ?? []);
+        fulfillmentOrders ?? [], invoices ?? [], creditMemos ?? [], [], changeOrders ?? []);
     }
 }
 
@@ -78,12 +79,12 @@ public sealed record CustomerResponse(string Id, string? ExternalId, string Emai
 public sealed record TotalsResponse(
     decimal ProductAmount, decimal ProductAdjustmentAmount, decimal ProductTaxAmount,
     decimal DeliveryAmount, decimal DeliveryAdjustmentAmount, decimal DeliveryTaxAmount,
-    decimal TotalTaxAmount, decimal GrandTotalAmount)
+    decimal TotalTaxAmount, decimal FeeAmount, decimal GrandTotalAmount)
 {
     public static TotalsResponse From(OrderTotals t, Func<decimal, decimal> m) => new(
         m(t.ProductAmount), m(t.ProductAdjustmentAmount), m(t.ProductTaxAmount),
         m(t.DeliveryAmount), m(t.DeliveryAdjustmentAmount), m(t.DeliveryTaxAmount),
-        m(t.TotalTaxAmount), m(t.GrandTotalAmount));
+        m(t.TotalTaxAmount), m(t.FeeAmount), m(t.GrandTotalAmount));
 }
 
 public sealed record DeliveryGroupResponse(string Id, string Reference, DeliveryMethod DeliveryMethod, Address ShippingAddress, IReadOnlyList<OrderLineResponse> Lines)

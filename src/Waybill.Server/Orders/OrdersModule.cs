@@ -12,7 +12,8 @@ public static class OrdersModule
         .AddSingleton<KnownCustomers>()
         .AddScoped<OrderOperations>()
         .AddScoped<OrderActions>()
-        .AddScoped<CanceledStock>();
+        .AddScoped<CanceledStock>()
+        .AddScoped<ReturnRestock>();
 
     public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder routes)
     {
@@ -25,6 +26,7 @@ public static class OrdersModule
         orders.MapHoldOrder();
         orders.MapReleaseHold();
         orders.MapCancelItems();
+        orders.MapReturnItems();
         return routes;
     }
 }

@@ -74,24 +74,36 @@ public sealed class EnsureFundsFlowAction(InvoiceFunding funding, WaybillDb db, 
 }
 
 /// <summary>
-/// <c>ensure_refunds</c> <c>{ orderId }</c> (default flow 7): refunds the order's excess funds once nothing more will be
-/// invoiced, in transactions of its own with the gateway called between them. Output what is left unapplied and what
-/// is being refunded, or <c>skipped</c> with the reason.
+/// <c>ensure_refunds</c> <c>{ creditMemoId }</c> (default flow 6) refunds a credit memo; <c>{ orderId }</c> (flows 5 and 7)
+/// refunds the order's excess funds once nothing more will be invoiced. Both in transactions of their own with the gateway
+/// called between them. Output the memo (with what its refunds under way bring), or what is left unapplied and being
+/// refunded, or <c>skipped</c> with the reason.
 /// </summary>
-public sealed class EnsureRefundsFlowAction(Funds.ExcessFundsRefunds refunds) : IFlowAction
+public sealed class EnsureRefundsFlowAction(Funds.ExcessFundsRefunds refunds, CreditMemos.CreditMemoRefunds memoRefunds) : IFlowAction
 {
     public string Name => "ensure_refunds";
 
     public async Task<JsonNode?> RunAsync(FlowActionContext context, JsonObject input, CancellationToken cancellationToken)
     {
-        var orderId = FlowInput.RequiredText(input, "orderId");
+        var memoId = FlowInput.OptionalText(input, "creditMemoId");
+        var field = memoId is null ? "orderId" : "creditMemoId";
         try
         {
-            return JsonSerializer.SerializeToNode(await refunds.EnsureAsync(orderId, context.Actor, cancellationToken), WaybillJson.Options);
+            if (memoId is null)
+                return JsonSerializer.SerializeToNode(await refunds.EnsureAsync(FlowInput.RequiredText(input, "orderId"), context.Actor, cancellationToken), WaybillJson.Options);
+            try
+            {
+                return JsonSerializer.SerializeToNode(await memoRefunds.EnsureAsync(memoId, context.Actor, null, cancellationToken), WaybillJson.Options);
+            }
+            catch (InvalidTransitionException e)
+            {
+                // Refunded already (a person, or a repeated event): nothing to do, as ensure-funds on a paid invoice in a flow.
+                return JsonSerializer.SerializeToNode(new { skipped = e.Message }, WaybillJson.Options);
+            }
         }
         catch (ProblemException e) when (e.Problem.Status == 404)
         {
-            throw new FlowInputException($"input.orderId: {e.Problem.Detail}");
+            throw new FlowInputException($"input.{field}: {e.Problem.Detail}");
         }
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Waybill.Server.Automation.Flows;
 using Waybill.Server.Automation.ProcessExceptions;
+using Waybill.Server.Payments.CreditMemos;
 using Waybill.Server.Payments.Exports;
 using Waybill.Server.Payments.Funds;
 using Waybill.Server.Payments.Invoices;
@@ -13,7 +14,7 @@ using Waybill.Server.Platform.Jobs;
 
 namespace Waybill.Server.Payments;
 
-/// <summary>The Payments module's face: invoices, ensure-funds, the order's payments and their gateway interactions.</summary>
+/// <summary>The Payments module's face: invoices, ensure-funds, credit memos, ensure-refunds, the order's payments and their gateway interactions.</summary>
 public static class PaymentsModule
 {
     /// <summary>Moving money: finance and admins.</summary>
@@ -37,6 +38,8 @@ public static class PaymentsModule
         services.AddFlowAction<EnsureFundsFlowAction>();
         services.AddFlowAction<EnsureRefundsFlowAction>();
         services.AddScoped<ExcessFundsRefunds>();
+        services.AddScoped<CreditMemoRefunds>();
+        services.AddSingleton<IProcessExceptionRetry, CreditMemoRefundRetry>();
         services.AddSingleton<IProcessExceptionRetry, InvoiceFundsRetry>();
         services.AddSingleton<IProcessExceptionRetry, ExcessRefundRetry>();
         services.AddAuthorizationBuilder()
@@ -51,11 +54,16 @@ public static class PaymentsModule
         invoices.MapListInvoices();
         invoices.MapGetInvoice();
         invoices.MapEnsureFunds();
+        var memos = routes.MapGroup("/api/v1/credit-memos").WithTags("Payments").WithStandardProblems();
+        memos.MapListCreditMemos();
+        memos.MapGetCreditMemo();
+        memos.MapEnsureRefunds();
         var orders = routes.MapGroup("/api/v1/orders").WithTags("Payments").WithStandardProblems();
         orders.MapGetOrderPayments();
         orders.MapAddOrderPayment();
         var exports = routes.MapGroup("/api/v1/exports").WithTags("Payments").WithStandardProblems();
         exports.MapExportInvoices();
+        exports.MapExportCreditMemos();
         return routes;
     }
 }

@@ -13,7 +13,7 @@ public class OrderCaptureTests
     {
         var order = OrderDrafts.Capture(OrderDrafts.WebNetUsd());
         var t = order.Totals;
-        Assert.Equal(new OrderTotals(50.00m, -10.00m, 2.50m, 9.99m, 0m, 0.80m, 3.30m, 53.29m), t);
+        Assert.Equal(new OrderTotals(50.00m, -10.00m, 2.50m, 9.99m, 0m, 0.80m, 3.30m, 0m, 53.29m), t);
         var line = order.ProductLines.Single();
         Assert.Equal(40.00m, line.AdjustedAmount);
         Assert.Equal(42.50m, line.TotalAmount(Taxation.Net));

@@ -9,7 +9,8 @@ public static class ChangeOrderRecords
 {
     public static async Task<IReadOnlyList<object>> ResponsesOfOrderAsync(WaybillDb db, Order order, CancellationToken cancellationToken)
     {
-        if (!order.Lines.Any(l => l.QuantityCanceled > 0 || l.ChangedAmount != 0 || l.ChangedAdjustmentAmount != 0 || l.ChangedTaxAmount != 0)) return [];
+        if (order.FeeAmount == 0 && !order.Lines.Any(l => l.QuantityCanceled > 0 || l.QuantityReturned > 0 || l.ChangedAmount != 0 || l.ChangedAdjustmentAmount != 0 || l.ChangedTaxAmount != 0))
+            return [];
         var changes = await db.ChangeOrders.AsNoTracking().Where(c => c.OrderId == order.Id).OrderBy(c => c.CreatedAt).ThenBy(c => c.Id)
             .ToListAsync(cancellationToken);
         // The change being saved in this unit of work is not in the database yet.

@@ -39,8 +39,8 @@ public sealed class ExcessFundsRefunds(IServiceScopeFactory scopes, PaymentRound
             var requests = services.GetRequiredService<PaymentRequests>();
             var open = (await requests.OpenAsync(orderId, cancellationToken)).Where(c => c.Type == PaymentInteractionType.Refund).ToList();
             var pending = open.Where(o => o.CreditMemoId is null).Sum(o => o.Amount);
-            // Excess: captured money beyond what is still to be paid — the grand total less what invoices were paid.
-            var invoicesPaid = await Invoices.InvoiceRecords.PaidAsync(db, orderId, cancellationToken);
+            // Excess: captured money beyond what is still to be paid — the grand total less what invoices were paid net of credit memos.
+            var invoicesPaid = await Invoices.InvoiceRecords.PaidLessCreditedAsync(db, orderId, cancellationToken);
             var excess = order.ExcessFunds(invoicesPaid) - pending;
             var available = order.Payments.Where(p => !excluded.Contains(p.Id))
                 .Select(p => new PaymentAvailability(p.Id, p.AvailableToRefund - open.Where(o => o.PaymentId == p.Id).Sum(o => o.Amount)))

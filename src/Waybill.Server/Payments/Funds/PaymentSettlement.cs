@@ -15,7 +15,7 @@ public sealed record PaymentOutcome(string InteractionId, PaymentInteractionResu
 
 /// <summary>
 /// Records gateway outcomes on an order in one transaction: the interaction, the payment summary's figures, the invoice
-/// the money was for, the events. An outcome for an interaction settled already changes nothing, so answers that arrive
+/// or credit memo the money was for, the events. An outcome for an interaction settled already changes nothing, so answers that arrive
 /// twice (a retry's, a duplicate notification) are harmless. The order row is locked first: every money change of one
 /// order happens one at a time.
 /// </summary>
@@ -50,6 +50,7 @@ public sealed class PaymentSettlement(WaybillDb db, RequestCommit commit, EventO
                 var invoice = await InvoiceRecords.LoadAsync(db, id, cancellationToken);
                 invoices[id] = (invoice, invoice.Status);
             }
+            var memos = await CreditMemos.CreditMemoRecords.ForInteractionsAsync(db, interactions.Values, cancellationToken);
             var now = clock.UtcNow;
             foreach (var outcome in outcomes)
             {
@@ -57,12 +58,16 @@ public sealed class PaymentSettlement(WaybillDb db, RequestCommit commit, EventO
                 if (!interaction.Settle(outcome.Result, outcome.GatewayReference, outcome.Message, outcome.Code, now)) continue;
                 var invoice = interaction.InvoiceId is { } invoiceId ? invoices[invoiceId].Invoice : null;
                 Apply(order, interaction, invoice, now);
+                if (interaction is { Type: PaymentInteractionType.Refund, Result: PaymentInteractionResult.Success, CreditMemoId: { } memoId }
+                    && Math.Min(interaction.Amount, memos[memoId].Memo.Balance) is > 0 and var credited)
+                    memos[memoId].Memo.ApplyRefund(credited, now);
             }
             if (conclude)
             {
                 foreach (var (invoice, _) in invoices.Values) await ConcludeAsync(invoice, actor, cancellationToken);
             }
             foreach (var (invoice, before) in invoices.Values) InvoiceRecords.RecordEvents(invoice, outbox, audit, actor, before);
+            foreach (var (memo, before) in memos.Values) CreditMemos.CreditMemoRecords.RecordEvents(memo, outbox, audit, actor, before);
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }, cancellationToken);

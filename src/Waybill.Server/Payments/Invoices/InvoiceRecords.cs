@@ -50,14 +50,22 @@ public static class InvoiceRecords
         return invoices.ToLookup(i => i.OrderId, i => (object)InvoiceResponse.From(i));
     }
 
-    /// <summary>What the order's invoices were paid so far (the part of the grand total no longer to be paid).</summary>
-    public static async Task<decimal> PaidAsync(WaybillDb db, string orderId, CancellationToken cancellationToken) =>
-        await db.Invoices.Where(i => i.OrderId == orderId).SumAsync(i => (decimal?)i.PaidAmount, cancellationToken) ?? 0m;
+    /// <summary>
+    /// What the order's invoices were paid so far less what its credit memos give back: the part of the grand total no
+    /// longer to be paid (a return takes units off the grand total that were billed, and its memo gives them back).
+    /// </summary>
+    public static async Task<decimal> PaidLessCreditedAsync(WaybillDb db, string orderId, CancellationToken cancellationToken) =>
+        (await db.Invoices.Where(i => i.OrderId == orderId).SumAsync(i => (decimal?)i.PaidAmount, cancellationToken) ?? 0m)
+        - await CreditMemos.CreditMemoRecords.CreditedAsync(db, orderId, cancellationToken);
 
-    /// <summary>Every shipment of the order invoiced and every invoice paid: nothing is left to bill or to collect.</summary>
+    /// <summary>
+    /// Every shipment of the order invoiced, every invoice paid and every credit memo refunded: nothing is left to bill, to
+    /// collect or to give back.
+    /// </summary>
     public static async Task<bool> BillingSettledAsync(WaybillDb db, string orderId, CancellationToken cancellationToken) =>
         !await db.Shipments.AnyAsync(s => s.OrderId == orderId && !db.Set<Invoice>().Any(i => i.ShipmentId == s.Id), cancellationToken)
-        && !await db.Invoices.AnyAsync(i => i.OrderId == orderId && i.Status != InvoiceStatus.Paid, cancellationToken);
+        && !await db.Invoices.AnyAsync(i => i.OrderId == orderId && i.Status != InvoiceStatus.Paid, cancellationToken)
+        && !await db.CreditMemos.AnyAsync(m => m.OrderId == orderId && m.Status != CreditMemoStatus.Refunded, cancellationToken);
 
     public static void RecordEvents(Invoice invoice, EventOutbox outbox, AuditTrail audit, string actor, InvoiceStatus? previous)
     {

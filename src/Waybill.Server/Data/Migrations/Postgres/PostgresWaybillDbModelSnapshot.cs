@@ -864,6 +864,11 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("external_reference");
 
+                    b.Property<decimal>("FeeAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("numeric(19,4)")
+                        .HasColumnName("fee_amount");
+
                     b.Property<string>("OrderNumber")
                         .IsRequired()
                         .HasColumnType("text")
@@ -1014,6 +1019,11 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("reference");
 
+                    b.Property<string>("ReturnedUnitRuns")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("returned_unit_runs");
+
                     b.Property<string>("Sku")
                         .HasColumnType("text")
                         .HasColumnName("sku");
@@ -1111,6 +1121,131 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasDatabaseName("ix_payment_summaries_order_id");
 
                     b.ToTable("payment_summaries", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Payments.CreditMemo", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ChangeOrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("change_order_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CurrencyCode")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency_code");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_id");
+
+                    b.Property<decimal>("RefundedAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("numeric(19,4)")
+                        .HasColumnName("refunded_amount");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.Property<decimal>("TotalAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("numeric(19,4)")
+                        .HasColumnName("total_amount");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_credit_memos");
+
+                    b.HasIndex("ChangeOrderId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_credit_memos_change_order_id");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_credit_memos_created_at");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_credit_memos_order_id");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_credit_memos_status_created_at");
+
+                    b.ToTable("credit_memos", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Payments.CreditMemoLine", b =>
+                {
+                    b.Property<string>("CreditMemoId")
+                        .HasColumnType("text")
+                        .HasColumnName("credit_memo_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<decimal>("AdjustmentAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("numeric(19,4)")
+                        .HasColumnName("adjustment_amount");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("numeric(19,4)")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("OrderLineId")
+                        .HasColumnType("text")
+                        .HasColumnName("order_line_id");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("reason");
+
+                    b.Property<decimal>("TaxAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("numeric(19,4)")
+                        .HasColumnName("tax_amount");
+
+                    b.Property<decimal>("TotalAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("numeric(19,4)")
+                        .HasColumnName("total_amount");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("type");
+
+                    b.HasKey("CreditMemoId", "Position")
+                        .HasName("pk_credit_memo_lines");
+
+                    b.ToTable("credit_memo_lines", (string)null);
                 });
 
             modelBuilder.Entity("Waybill.Domain.Payments.Invoice", b =>
@@ -2531,6 +2666,33 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasConstraintName("fk_payment_summaries_orders_order_id");
                 });
 
+            modelBuilder.Entity("Waybill.Domain.Payments.CreditMemo", b =>
+                {
+                    b.HasOne("Waybill.Domain.Orders.ChangeOrder", null)
+                        .WithMany()
+                        .HasForeignKey("ChangeOrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_credit_memos_change_order_change_order_id");
+
+                    b.HasOne("Waybill.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_credit_memos_orders_order_id");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Payments.CreditMemoLine", b =>
+                {
+                    b.HasOne("Waybill.Domain.Payments.CreditMemo", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("CreditMemoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_credit_memo_lines_credit_memos_credit_memo_id");
+                });
+
             modelBuilder.Entity("Waybill.Domain.Payments.Invoice", b =>
                 {
                     b.HasOne("Waybill.Domain.Orders.Order", null)
@@ -2615,6 +2777,11 @@ namespace Waybill.Server.Data.Migrations.Postgres
                     b.Navigation("DeliveryGroups");
 
                     b.Navigation("Payments");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Payments.CreditMemo", b =>
+                {
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("Waybill.Domain.Payments.Invoice", b =>

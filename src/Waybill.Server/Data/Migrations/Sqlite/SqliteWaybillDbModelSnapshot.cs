@@ -855,6 +855,11 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("external_reference");
 
+                    b.Property<decimal>("FeeAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fee_amount");
+
                     b.Property<string>("OrderNumber")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -1005,6 +1010,11 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("reference");
 
+                    b.Property<string>("ReturnedUnitRuns")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("returned_unit_runs");
+
                     b.Property<string>("Sku")
                         .HasColumnType("TEXT")
                         .HasColumnName("sku");
@@ -1102,6 +1112,131 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_payment_summaries_order_id");
 
                     b.ToTable("payment_summaries", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Payments.CreditMemo", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ChangeOrderId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("change_order_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CurrencyCode")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency_code");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<decimal>("RefundedAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refunded_amount");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<decimal>("TotalAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("total_amount");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_credit_memos");
+
+                    b.HasIndex("ChangeOrderId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_credit_memos_change_order_id");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_credit_memos_created_at");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_credit_memos_order_id");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_credit_memos_status_created_at");
+
+                    b.ToTable("credit_memos", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Payments.CreditMemoLine", b =>
+                {
+                    b.Property<string>("CreditMemoId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("credit_memo_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<decimal>("AdjustmentAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("adjustment_amount");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("OrderLineId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_line_id");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<decimal>("TaxAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tax_amount");
+
+                    b.Property<decimal>("TotalAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("total_amount");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.HasKey("CreditMemoId", "Position")
+                        .HasName("pk_credit_memo_lines");
+
+                    b.ToTable("credit_memo_lines", (string)null);
                 });
 
             modelBuilder.Entity("Waybill.Domain.Payments.Invoice", b =>
@@ -2516,6 +2651,33 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasConstraintName("fk_payment_summaries_orders_order_id");
                 });
 
+            modelBuilder.Entity("Waybill.Domain.Payments.CreditMemo", b =>
+                {
+                    b.HasOne("Waybill.Domain.Orders.ChangeOrder", null)
+                        .WithMany()
+                        .HasForeignKey("ChangeOrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_credit_memos_change_order_change_order_id");
+
+                    b.HasOne("Waybill.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_credit_memos_orders_order_id");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Payments.CreditMemoLine", b =>
+                {
+                    b.HasOne("Waybill.Domain.Payments.CreditMemo", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("CreditMemoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_credit_memo_lines_credit_memos_credit_memo_id");
+                });
+
             modelBuilder.Entity("Waybill.Domain.Payments.Invoice", b =>
                 {
                     b.HasOne("Waybill.Domain.Orders.Order", null)
@@ -2600,6 +2762,11 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                     b.Navigation("DeliveryGroups");
 
                     b.Navigation("Payments");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Payments.CreditMemo", b =>
+                {
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("Waybill.Domain.Payments.Invoice", b =>
