@@ -24,7 +24,9 @@ public static class PaymentsModule
 
     public static IServiceCollection AddPayments(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<PaymentOptions>(configuration.GetSection("Payments"));
+        services.AddOptions<PaymentOptions>().Bind(configuration.GetSection("Payments"))
+            .Validate(o => o.SettleAfter > TimeSpan.Zero && o.PendingDeadline > TimeSpan.Zero, "Payments:SettleAfter and Payments:PendingDeadline are positive.")
+            .ValidateOnStart();
         services.AddScoped<ShipmentInvoicing>();
         services.AddScoped<InvoiceFunding>();
         services.AddScoped<PaymentCalls>();
@@ -34,6 +36,7 @@ public static class PaymentsModule
         // Replaces the gateways module's logging placeholder: notifications now move money.
         services.Replace(ServiceDescriptor.Scoped<IPaymentNotificationHandler, PaymentNotificationHandler>());
         services.AddJobHandler<PaymentSettleJob>();
+        services.AddJobHandler<InvoiceFundsAgainJob>();
         services.AddFlowAction<CreateInvoiceFlowAction>();
         services.AddFlowAction<EnsureFundsFlowAction>();
         services.AddFlowAction<EnsureRefundsFlowAction>();

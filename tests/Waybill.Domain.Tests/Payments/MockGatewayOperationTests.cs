@@ -21,6 +21,10 @@ public class MockGatewayOperationTests
     [InlineData("auth_timeout_1", MockGatewayBehaviour.Timeout)]
     [InlineData("auth_async_1", MockGatewayBehaviour.Async)]
     [InlineData("auth_expired_1", MockGatewayBehaviour.Expired)]
+    [InlineData("auth_async_decline_1", MockGatewayBehaviour.AsyncDecline)]
+    [InlineData("auth_async_declined", MockGatewayBehaviour.Async)]
+    [InlineData("auth_dispute_1", MockGatewayBehaviour.Dispute)]
+    [InlineData("auth_chargeback_1", MockGatewayBehaviour.Chargeback)]
     [InlineData("pi_3Mtw", MockGatewayBehaviour.Ok)]
     [InlineData("AUTH_DECLINE_1", MockGatewayBehaviour.Ok)]
     public void The_reference_prefix_scripts_the_behaviour(string reference, MockGatewayBehaviour behaviour) =>
@@ -61,6 +65,34 @@ public class MockGatewayOperationTests
         Assert.False(operation.Settle(Now.AddSeconds(2)));
         Assert.Equal((MockOperationResult.Success, Now.AddSeconds(1)), (operation.Result, operation.AnsweredAt));
         Assert.True(operation.Captured);
+    }
+
+    [Fact]
+    public void An_async_decline_is_pending_then_declined_once()
+    {
+        var operation = Receive("auth_async_decline_1");
+        operation.Perform("r1", 0, Now);
+        Assert.Equal((MockOperationResult.Pending, MockNotice.Result), (operation.Result, operation.NoticeToSend));
+        Assert.True(operation.Settle(Now.AddSeconds(1)));
+        Assert.False(operation.Settle(Now.AddSeconds(2)));
+        Assert.Equal((MockOperationResult.Declined, "card_declined"), (operation.Result, operation.Code));
+        Assert.False(operation.Captured);
+        Assert.Null(operation.NoticeToSend);
+    }
+
+    [Theory]
+    [InlineData("auth_dispute_1", MockOperationKind.Capture, MockNotice.Dispute)]
+    [InlineData("auth_chargeback_1", MockOperationKind.Capture, MockNotice.Chargeback)]
+    [InlineData("auth_dispute_1", MockOperationKind.Refund, null)]
+    [InlineData("auth_chargeback_1", MockOperationKind.Void, null)]
+    [InlineData("auth_ok_1", MockOperationKind.Capture, null)]
+    [InlineData("auth_decline_1", MockOperationKind.Capture, null)]
+    public void Only_a_done_capture_of_a_disputed_authorization_owes_a_dispute(string reference, MockOperationKind kind, MockNotice? notice)
+    {
+        var operation = Receive(reference, kind);
+        operation.Perform("r1", 1_000m, Now);
+        Assert.Equal(notice, operation.NoticeToSend);
+        if (notice is not null) Assert.True(operation.Captured);
     }
 
     [Fact]

@@ -17,6 +17,17 @@ public enum MockOperationResult
     Pending,
 }
 
+/// <summary>What the mock reports about an operation later, as a signed notification.</summary>
+public enum MockNotice
+{
+    /// <summary>The outcome of an operation answered <c>pending</c>.</summary>
+    Result,
+    /// <summary>The cardholder disputes a capture.</summary>
+    Dispute,
+    /// <summary>The cardholder's bank takes a capture back.</summary>
+    Chargeback,
+}
+
 /// <summary>What one try of a request comes to on the wire.</summary>
 public enum MockTryOutcome
 {
@@ -109,7 +120,7 @@ public sealed class MockGatewayOperation
             Decide(MockOperationResult.Declined, null,
                 $"A refund of {Amount} is more than the {Math.Max(refundable, 0)} captured and not yet refunded.", "amount_exceeds_captured", now);
         // There is no notification for a void: an asynchronous provider still answers a void at once.
-        else if (behaviour == MockGatewayBehaviour.Async && Operation != MockOperationKind.Void)
+        else if (behaviour is MockGatewayBehaviour.Async or MockGatewayBehaviour.AsyncDecline && Operation != MockOperationKind.Void)
             Decide(MockOperationResult.Pending, reference, "Accepted; the result follows as a notification.", null, now);
         else
             Decide(MockOperationResult.Success, reference, null, null, now);
@@ -117,15 +128,35 @@ public sealed class MockGatewayOperation
         return behaviour == MockGatewayBehaviour.Timeout && Tries == 1 ? MockTryOutcome.AnswerLost : MockTryOutcome.Answered;
     }
 
-    /// <summary>The pending outcome arrives: the mock's notification job settles it. False when it was settled already.</summary>
+    /// <summary>
+    /// The pending outcome arrives: the mock's notification job settles it — declined for <c>auth_async_decline_</c>,
+    /// done otherwise. False when it was settled already.
+    /// </summary>
     public bool Settle(DateTimeOffset now)
     {
         if (Result != MockOperationResult.Pending) return false;
+        if (Behaviour == MockGatewayBehaviour.AsyncDecline)
+        {
+            Decide(MockOperationResult.Declined, Reference, "The card was declined.", "card_declined", now);
+            return true;
+        }
         Result = MockOperationResult.Success;
         Message = null;
         AnsweredAt = now;
         return true;
     }
+
+    /// <summary>
+    /// The notification the mock owes for this operation once answered, if any: the result of a pending one, or the
+    /// dispute or chargeback its script (<c>auth_dispute_</c>, <c>auth_chargeback_</c>) holds for a capture.
+    /// </summary>
+    public MockNotice? NoticeToSend => Result switch
+    {
+        MockOperationResult.Pending => MockNotice.Result,
+        _ when Captured && Behaviour == MockGatewayBehaviour.Dispute => MockNotice.Dispute,
+        _ when Captured && Behaviour == MockGatewayBehaviour.Chargeback => MockNotice.Chargeback,
+        _ => null,
+    };
 
     /// <summary>Counts towards what was captured.</summary>
     public bool Captured => Operation == MockOperationKind.Capture && Result == MockOperationResult.Success;

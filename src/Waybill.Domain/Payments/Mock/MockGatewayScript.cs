@@ -14,6 +14,12 @@ public enum MockGatewayBehaviour
     Async,
     /// <summary>Declines: <c>authorization_expired</c>.</summary>
     Expired,
+    /// <summary>Answers <c>pending</c>, then declines in its notification: <c>card_declined</c>.</summary>
+    AsyncDecline,
+    /// <summary>Captures succeed; a signed <c>dispute.opened</c> notification for the captured amount follows.</summary>
+    Dispute,
+    /// <summary>Captures succeed; a signed <c>chargeback.created</c> notification for the captured amount follows.</summary>
+    Chargeback,
 }
 
 /// <summary>
@@ -30,8 +36,12 @@ public static class MockGatewayScript
         ("auth_decline_", MockGatewayBehaviour.Decline),
         ("auth_flaky_", MockGatewayBehaviour.Flaky),
         ("auth_timeout_", MockGatewayBehaviour.Timeout),
+        // Before auth_async_, which it starts with: the first matching prefix wins.
+        ("auth_async_decline_", MockGatewayBehaviour.AsyncDecline),
         ("auth_async_", MockGatewayBehaviour.Async),
         ("auth_expired_", MockGatewayBehaviour.Expired),
+        ("auth_dispute_", MockGatewayBehaviour.Dispute),
+        ("auth_chargeback_", MockGatewayBehaviour.Chargeback),
     ];
 
     /// <summary>The behaviour the reference's prefix names; anything else behaves like <c>auth_ok_</c>.</summary>

@@ -6,6 +6,7 @@ using Waybill.Server.Automation.ProcessExceptions;
 using Waybill.Server.Data;
 using Waybill.Server.Orders;
 using Waybill.Server.Payments.Funds;
+using Waybill.Server.Payments.Gateways;
 using Waybill.Server.Platform;
 
 namespace Waybill.Server.Payments.CreditMemos;
@@ -45,15 +46,24 @@ public sealed class CreditMemoRefunds(IServiceScopeFactory scopes, PaymentRounds
             if (first) memo.EnsureRefundsAllowed();
             var (order, _) = await OrderStore.LoadAsync(db, orderId, cancellationToken);
             var requests = services.GetRequiredService<PaymentRequests>();
+            var now = services.GetRequiredService<IClock>().UtcNow;
             var open = (await requests.OpenAsync(orderId, cancellationToken)).Where(c => c.Type == PaymentInteractionType.Refund).ToList();
+            // A refund given up on for want of an outcome may still have sent the money back: asked again with its own key
+            // before anything new is refunded, it counts as under way (never a second refund of the same money).
+            var givenUp = await db.PaymentInteractions
+                .Where(i => i.CreditMemoId == creditMemoId && i.Type == PaymentInteractionType.Refund
+                            && i.Result == PaymentInteractionResult.Error && i.Code == PaymentInteraction.NoOutcomeCode)
+                .ToListAsync(cancellationToken);
+            var askedAgain = requests.AskAgain(order, givenUp, now);
+            open.AddRange(askedAgain.Select(c => new OpenCall(c.Type, c.PaymentId, null, creditMemoId, c.Call.Amount)));
             var pending = open.Where(o => o.CreditMemoId == creditMemoId).Sum(o => o.Amount);
             var needed = memo.Balance - pending;
             var available = order.Payments.Where(p => !excluded.Contains(p.Id))
                 .Select(p => new PaymentAvailability(p.Id, p.AvailableToRefund - open.Where(o => o.PaymentId == p.Id).Sum(o => o.Amount)))
                 .Where(a => a.Available > 0).ToList();
-            var now = services.GetRequiredService<IClock>().UtcNow;
-            var calls = needed > 0 ? requests.Request(order, FundsPlan.Cover(needed, available), PaymentInteractionType.Refund, null, creditMemoId, now) : [];
-            var planned = calls.Sum(c => c.Call.Amount);
+            var refunds = needed > 0 ? requests.Request(order, FundsPlan.Cover(needed, available), PaymentInteractionType.Refund, null, creditMemoId, now) : [];
+            IReadOnlyList<PaymentCallRequest> calls = [.. askedAgain, .. refunds];
+            var planned = refunds.Sum(c => c.Call.Amount);
             if (needed > planned && pending == 0 && calls.Count == 0)
             {
                 var currency = order.Currency;

@@ -36,8 +36,17 @@ public sealed class ExcessFundsRefunds(IServiceScopeFactory scopes, PaymentRound
             await PaymentSettlement.LockOrderAsync(db, orderId, cancellationToken);
             var (order, _) = await OrderStore.LoadAsync(db, orderId, cancellationToken);
             var currency = order.Currency;
+            var now = services.GetRequiredService<IClock>().UtcNow;
             var requests = services.GetRequiredService<PaymentRequests>();
             var open = (await requests.OpenAsync(orderId, cancellationToken)).Where(c => c.Type == PaymentInteractionType.Refund).ToList();
+            // A refund given up on for want of an outcome may still have sent the money back: asked again with its own key
+            // before anything new is refunded, it counts as under way.
+            var givenUp = await db.PaymentInteractions
+                .Where(i => i.OrderId == orderId && i.Type == PaymentInteractionType.Refund && i.CreditMemoId == null
+                            && i.Result == PaymentInteractionResult.Error && i.Code == PaymentInteraction.NoOutcomeCode)
+                .ToListAsync(cancellationToken);
+            var askedAgain = requests.AskAgain(order, givenUp, now);
+            open.AddRange(askedAgain.Select(c => new OpenCall(c.Type, c.PaymentId, null, null, c.Call.Amount)));
             var pending = open.Where(o => o.CreditMemoId is null).Sum(o => o.Amount);
             // Excess: captured money beyond what is still to be paid — the grand total less what invoices were paid net of credit memos.
             var invoicesPaid = await Invoices.InvoiceRecords.PaidLessCreditedAsync(db, orderId, cancellationToken);
@@ -45,9 +54,9 @@ public sealed class ExcessFundsRefunds(IServiceScopeFactory scopes, PaymentRound
             var available = order.Payments.Where(p => !excluded.Contains(p.Id))
                 .Select(p => new PaymentAvailability(p.Id, p.AvailableToRefund - open.Where(o => o.PaymentId == p.Id).Sum(o => o.Amount)))
                 .Where(a => a.Available > 0).ToList();
-            var now = services.GetRequiredService<IClock>().UtcNow;
-            var calls = excess > 0 ? requests.Request(order, FundsPlan.Cover(excess, available), PaymentInteractionType.Refund, null, null, now) : [];
-            var planned = calls.Sum(c => c.Call.Amount);
+            var refunds = excess > 0 ? requests.Request(order, FundsPlan.Cover(excess, available), PaymentInteractionType.Refund, null, null, now) : [];
+            IReadOnlyList<PaymentCallRequest> calls = [.. askedAgain, .. refunds];
+            var planned = refunds.Sum(c => c.Call.Amount);
             string? skipped = excess <= 0 ? (pending > 0 ? "Refunds of the excess are under way." : "The order has no excess funds: what it captured is still to be paid for.") : null;
             if (excess > planned && pending == 0 && calls.Count == 0)
             {

@@ -32,17 +32,38 @@ public sealed class PaymentRequests(WaybillDb db, IIdGenerator ids, JobScheduler
     public IReadOnlyList<PaymentCallRequest> Request(Order order, IEnumerable<PaymentDraw> draws, PaymentInteractionType type, string? invoiceId,
         string? creditMemoId, DateTimeOffset now)
     {
-        var calls = new List<PaymentCallRequest>();
+        var interactions = new List<PaymentInteraction>();
         foreach (var draw in draws)
         {
             var payment = order.Payment(draw.PaymentId);
             var interaction = PaymentInteraction.Requested(ids.NewId(), order.Id, payment.Id, payment.Gateway, type, draw.Amount, invoiceId, creditMemoId, now);
             db.PaymentInteractions.Add(interaction);
-            calls.Add(new PaymentCallRequest(order.Id, interaction.Id, payment.Id, payment.Gateway, type,
-                new GatewayCall(interaction.Id, payment.GatewayReference ?? "", draw.Amount, order.CurrencyCode)));
+            interactions.Add(interaction);
         }
-        if (calls.Count > 0)
-            jobs.Schedule(SettleJobKind, new SettlePayload(order.Id, [.. calls.Select(c => c.InteractionId)]), now + options.Value.SettleAfter, order.Id);
+        return Calls(order, interactions, now);
+    }
+
+    /// <summary>
+    /// The calls given up on for want of an outcome (<see cref="PaymentInteraction.IsGivenUp"/>) among
+    /// <paramref name="interactions"/> (tracked), asked again with their own keys: the gateway answers with what it did
+    /// the first time, so a later try can never capture or refund twice where a new call could.
+    /// </summary>
+    public IReadOnlyList<PaymentCallRequest> AskAgain(Order order, IEnumerable<PaymentInteraction> interactions, DateTimeOffset now) =>
+        Calls(order, [.. interactions.Where(i => i.AskAgain(now))], now);
+
+    /// <summary>The open interactions (their ids are the keys) as calls to make, with the settle job as their safety net.</summary>
+    private List<PaymentCallRequest> Calls(Order order, IReadOnlyList<PaymentInteraction> interactions, DateTimeOffset now)
+    {
+        var calls = interactions.Select(i =>
+        {
+            var payment = order.Payment(i.PaymentId!);
+            return new PaymentCallRequest(order.Id, i.Id, payment.Id, payment.Gateway, i.Type,
+                new GatewayCall(i.Id, payment.GatewayReference ?? "", i.Amount, order.CurrencyCode));
+        }).ToList();
+        if (calls.Count > 0) ScheduleSettle(order.Id, calls.Select(c => c.InteractionId), now + options.Value.SettleAfter);
         return calls;
     }
+
+    public void ScheduleSettle(string orderId, IEnumerable<string> interactionIds, DateTimeOffset dueAt) =>
+        jobs.Schedule(SettleJobKind, new SettlePayload(orderId, [.. interactionIds]), dueAt, orderId);
 }

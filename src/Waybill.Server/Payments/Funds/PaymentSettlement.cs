@@ -7,6 +7,7 @@ using Waybill.Server.Data;
 using Waybill.Server.Orders;
 using Waybill.Server.Payments.Invoices;
 using Waybill.Server.Platform;
+using Waybill.Server.Platform.Jobs;
 
 namespace Waybill.Server.Payments.Funds;
 
@@ -19,14 +20,18 @@ public sealed record PaymentOutcome(string InteractionId, PaymentInteractionResu
 /// twice (a retry's, a duplicate notification) are harmless. The order row is locked first: every money change of one
 /// order happens one at a time.
 /// </summary>
-public sealed class PaymentSettlement(WaybillDb db, RequestCommit commit, EventOutbox outbox, AuditTrail audit, ProcessExceptions exceptions, IClock clock)
+public sealed class PaymentSettlement(
+    WaybillDb db, RequestCommit commit, EventOutbox outbox, AuditTrail audit, ProcessExceptions exceptions, JobScheduler jobs, IClock clock)
 {
     /// <summary>The process exception's retry reference for an invoice ensure-funds could not pay.</summary>
     public static string InvoiceRetryReference(string invoiceId) => "invoice:" + invoiceId;
 
     /// <param name="conclude">
-    /// Also settle the invoices' fate: one left with a balance and no call open fails and raises a payment process
-    /// exception. Ensure-funds passes false between its rounds (another payment may still cover it).
+    /// Also settle the invoices' fate, for outcomes that come after ensure-funds has finished (a notification, the settle
+    /// job): an invoice a capture was declined for here is handed to ensure-funds again without the payments that declined
+    /// it (<see cref="InvoiceFundsAgainJob"/>), so another payment can still pay it; any other invoice left with a balance and
+    /// no call open fails and raises a payment process exception. Ensure-funds passes false between its rounds (it tries
+    /// the other payments itself).
     /// </param>
     /// <param name="notification">The notification that brought the outcomes, logged in the same transaction (null for a call's answer).</param>
     public Task SettleAsync(string orderId, IReadOnlyList<PaymentOutcome> outcomes, string actor, bool conclude, CancellationToken cancellationToken,
@@ -52,6 +57,9 @@ public sealed class PaymentSettlement(WaybillDb db, RequestCommit commit, EventO
             }
             var memos = await CreditMemos.CreditMemoRecords.ForInteractionsAsync(db, interactions.Values, cancellationToken);
             var now = clock.UtcNow;
+            var declined = new HashSet<string>(StringComparer.Ordinal);
+            var excessGivenUp = false;
+            var memosGivenUp = new HashSet<string>(StringComparer.Ordinal);
             foreach (var outcome in outcomes)
             {
                 if (!interactions.TryGetValue(outcome.InteractionId, out var interaction) || interaction.OrderId != orderId) continue;
@@ -61,10 +69,26 @@ public sealed class PaymentSettlement(WaybillDb db, RequestCommit commit, EventO
                 if (interaction is { Type: PaymentInteractionType.Refund, Result: PaymentInteractionResult.Success, CreditMemoId: { } memoId }
                     && Math.Min(interaction.Amount, memos[memoId].Memo.Balance) is > 0 and var credited)
                     memos[memoId].Memo.ApplyRefund(credited, now);
+                if (interaction is { Type: PaymentInteractionType.Capture, Result: PaymentInteractionResult.Declined, InvoiceId: { } declinedFor })
+                    declined.Add(declinedFor);
+                excessGivenUp |= interaction is { Type: PaymentInteractionType.Refund, CreditMemoId: null, IsGivenUp: true };
+                if (interaction is { Type: PaymentInteractionType.Refund, CreditMemoId: { } givenUpFor, IsGivenUp: true }) memosGivenUp.Add(givenUpFor);
             }
             if (conclude)
             {
-                foreach (var (invoice, _) in invoices.Values) await ConcludeAsync(invoice, actor, cancellationToken);
+                foreach (var (invoice, _) in invoices.Values)
+                {
+                    if (declined.Contains(invoice.Id) && invoice.Status != InvoiceStatus.Paid)
+                        jobs.ScheduleNow(InvoiceFundsAgainJob.JobKind, new InvoiceFundsAgainJob.Payload(invoice.Id), orderId);
+                    else await ConcludeAsync(invoice, actor, cancellationToken);
+                }
+                if (excessGivenUp) await RaiseExcessRefundUnknownAsync(order, actor, cancellationToken);
+                foreach (var memoId in memosGivenUp)
+                {
+                    await exceptions.RaiseUnlessOpenAsync(new NewProcessException(order.Id, ProcessExceptionCategory.Refund, ProcessExceptionSeverity.High,
+                        $"Credit memo {memoId} of order {order.OrderNumber}: the gateway gave no outcome for a refund in time. Retry this exception to ask it again.",
+                        RetryReference: CreditMemos.CreditMemoRefundRetry.Reference(memoId)), actor, cancellationToken);
+                }
             }
             foreach (var (invoice, before) in invoices.Values) InvoiceRecords.RecordEvents(invoice, outbox, audit, actor, before);
             foreach (var (memo, before) in memos.Values) CreditMemos.CreditMemoRecords.RecordEvents(memo, outbox, audit, actor, before);
@@ -118,6 +142,15 @@ public sealed class PaymentSettlement(WaybillDb db, RequestCommit commit, EventO
             $"Invoice {invoice.Id}: the order's payments could not cover {invoice.Balance} {invoice.CurrencyCode} of {invoice.TotalAmount}. " +
             "Add an authorization (POST /orders/{id}/payments) and retry.", RetryReference: InvoiceRetryReference(invoice.Id)), actor, cancellationToken);
     }
+
+    /// <summary>
+    /// A refund of excess funds given up on for want of an outcome: a person looks (the money may or may not have gone
+    /// back); the retry runs ensure-refunds, which asks the gateway again with the same key before refunding anything new.
+    /// </summary>
+    private Task RaiseExcessRefundUnknownAsync(Order order, string actor, CancellationToken cancellationToken) =>
+        exceptions.RaiseUnlessOpenAsync(new NewProcessException(order.Id, ProcessExceptionCategory.Refund, ProcessExceptionSeverity.High,
+            $"Order {order.OrderNumber}: the gateway gave no outcome for a refund of excess funds in time. Retry this exception to ask it again.",
+            RetryReference: ExcessFundsRefunds.RetryReference(order.Id)), actor, cancellationToken);
 
     /// <summary>Money changes of one order happen one at a time (PostgreSQL; SQLite has one writer anyway).</summary>
     public static async Task LockOrderAsync(WaybillDb db, string orderId, CancellationToken cancellationToken)

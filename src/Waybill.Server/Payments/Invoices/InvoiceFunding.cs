@@ -30,11 +30,22 @@ public sealed class InvoiceFunding(IServiceScopeFactory scopes, PaymentRounds ro
     /// <param name="check">Runs on the invoice before anything is done (If-Match); throws to refuse.</param>
     /// <returns>The invoice after the last round.</returns>
     public Task<InvoiceResponse> EnsureAsync(string invoiceId, string actor, Action<Invoice>? check, CancellationToken cancellationToken) =>
-        rounds.RunAsync((excluded, round) => PlanAsync(invoiceId, excluded, round == 0 ? check : null, first: round == 0, actor, cancellationToken),
+        RunAsync(invoiceId, actor, check, leaveOutDeclined: false, cancellationToken);
+
+    /// <summary>
+    /// Ensure-funds again, leaving out every payment that declined a capture for this invoice: after a late decline (a
+    /// notification) and on the process exception's retry. A declined card declines again, and an asynchronous one would
+    /// otherwise be picked again and again (pending → declined → pending …); a new authorization is tried like any other.
+    /// </summary>
+    public Task<InvoiceResponse> EnsureAgainAsync(string invoiceId, string actor, CancellationToken cancellationToken) =>
+        RunAsync(invoiceId, actor, null, leaveOutDeclined: true, cancellationToken);
+
+    private Task<InvoiceResponse> RunAsync(string invoiceId, string actor, Action<Invoice>? check, bool leaveOutDeclined, CancellationToken cancellationToken) =>
+        rounds.RunAsync((excluded, round) => PlanAsync(invoiceId, excluded, round == 0 ? check : null, first: round == 0, leaveOutDeclined, actor, cancellationToken),
             actor, cancellationToken);
 
     private async Task<PaymentRoundPlan<InvoiceResponse>> PlanAsync(
-        string invoiceId, HashSet<string> excluded, Action<Invoice>? check, bool first, string actor, CancellationToken cancellationToken)
+        string invoiceId, HashSet<string> excluded, Action<Invoice>? check, bool first, bool leaveOutDeclined, string actor, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
@@ -54,9 +65,21 @@ public sealed class InvoiceFunding(IServiceScopeFactory scopes, PaymentRounds ro
             var (order, _) = await OrderStore.LoadAsync(db, orderId, cancellationToken);
             var now = clock.UtcNow;
             var requests = services.GetRequiredService<PaymentRequests>();
+            if (first && leaveOutDeclined)
+                excluded.UnionWith(await db.PaymentInteractions.AsNoTracking()
+                    .Where(i => i.InvoiceId == invoiceId && i.Type == PaymentInteractionType.Capture && i.Result == PaymentInteractionResult.Declined && i.PaymentId != null)
+                    .Select(i => i.PaymentId!).ToListAsync(cancellationToken));
             var underWay = await requests.OpenAsync(orderId, cancellationToken);
             var open = underWay.Where(c => c.Type == PaymentInteractionType.Capture).ToList();
-            IReadOnlyList<PaymentCallRequest> calls = [];
+            // A capture given up on for want of an outcome may still have moved the money: it is asked again with its own
+            // key before anything new is planned, and counts as under way.
+            var givenUp = await db.PaymentInteractions
+                .Where(i => i.InvoiceId == invoiceId && i.Type == PaymentInteractionType.Capture && i.Result == PaymentInteractionResult.Error
+                            && i.Code == PaymentInteraction.NoOutcomeCode)
+                .ToListAsync(cancellationToken);
+            var askedAgain = requests.AskAgain(order, givenUp, now);
+            open.AddRange(askedAgain.Select(c => new OpenCall(c.Type, c.PaymentId, invoiceId, null, c.Call.Amount)));
+            IReadOnlyList<PaymentCallRequest> calls = askedAgain;
             // What calls already under way will bring is not asked for again (two ensure-funds racing on one invoice).
             var needed = invoice.Status == InvoiceStatus.Paid ? 0m : invoice.Balance - open.Where(o => o.InvoiceId == invoiceId).Sum(o => o.Amount);
             // Unapplied money already being refunded as excess is not there to take.
@@ -89,7 +112,7 @@ public sealed class InvoiceFunding(IServiceScopeFactory scopes, PaymentRounds ro
                     }
                     available.Add(new PaymentAvailability(payment.Id, left));
                 }
-                calls = requests.Request(order, FundsPlan.Cover(needed, available), PaymentInteractionType.Capture, invoiceId, null, now);
+                calls = [.. askedAgain, .. requests.Request(order, FundsPlan.Cover(needed, available), PaymentInteractionType.Capture, invoiceId, null, now)];
             }
             if (calls.Count == 0) await services.GetRequiredService<PaymentSettlement>().ConcludeAsync(invoice, actor, cancellationToken);
             InvoiceRecords.RecordEvents(invoice, services.GetRequiredService<EventOutbox>(), services.GetRequiredService<AuditTrail>(), actor, before);

@@ -7,7 +7,10 @@ namespace Waybill.Server.Payments.Invoices;
 
 /// <summary>
 /// <c>retry</c> on a payment process exception raised for an invoice: ensure-funds again (after someone added an
-/// authorization). Paid resolves the exception; anything else leaves it open with the outcome as a note.
+/// authorization), leaving out the payments that declined a capture for it — the new authorization is what is tried,
+/// not a card that will decline again (or an asynchronous one that would keep the invoice waiting for its decline). A
+/// person who wants a declined payment tried again calls <c>POST /invoices/{id}/ensure-funds</c>, which tries them all.
+/// Paid resolves the exception; anything else leaves it open with the outcome as a note.
 /// </summary>
 public sealed class InvoiceFundsRetry(IServiceScopeFactory scopes) : IProcessExceptionRetry
 {
@@ -23,7 +26,7 @@ public sealed class InvoiceFundsRetry(IServiceScopeFactory scopes) : IProcessExc
         try
         {
             var invoice = await scope.ServiceProvider.GetRequiredService<InvoiceFunding>()
-                .EnsureAsync(invoiceId, "process_exception:" + exception.Id, null, cancellationToken);
+                .EnsureAgainAsync(invoiceId, "process_exception:" + exception.Id, cancellationToken);
             return invoice.Status == InvoiceStatus.Paid
                 ? new ProcessExceptionRetryOutcome(true, $"Invoice {invoiceId} is paid.")
                 : new ProcessExceptionRetryOutcome(false, $"Invoice {invoiceId} is {StatusNames.Of(invoice.Status)} with {invoice.Balance} {invoice.Currency} left to pay.");

@@ -11,7 +11,8 @@ namespace Waybill.Server.Payments.Notifications;
 
 /// <summary>
 /// What a verified gateway notification does: the outcome of a pending capture or refund is settled like an answer
-/// (the invoice is paid, or failed with a process exception); a dispute or a chargeback is logged on the order and
+/// (the invoice is paid; a declined capture hands the invoice to ensure-funds again without the payments that declined
+/// it, which fails it with a process exception only when nothing else can pay — decision 0033); a dispute or a chargeback is logged on the order and
 /// raises a payment process exception for a person. Every notification is logged once — a repeat (gateways deliver at
 /// least once) is recognised by its id and changes nothing.
 /// </summary>

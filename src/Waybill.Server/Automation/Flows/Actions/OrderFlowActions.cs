@@ -91,26 +91,44 @@ public sealed class SetStatusFlowAction : IFlowAction
 /// (paid, fully refunded, or nothing to pay); otherwise leaves it and outputs <c>{ skipped }</c> with the reason — the
 /// flow runs on every paid invoice, and only the last one finds the order ready.
 /// </summary>
+/// <remarks>
+/// Whether billing is settled (every shipment invoiced, every invoice paid) is read in the same transaction as the close,
+/// after the order row is locked like every money change of the order: a shipment, an invoice or a capture committed
+/// concurrently is either seen or waits for the close, never slips in between the check and the close. So the action
+/// commits in a scope and transaction of its own, before the step is recorded (as <c>route</c> does); run twice (a crash
+/// between the two commits), the second finds the order closed and outputs <c>skipped</c>.
+/// </remarks>
 public sealed class CloseOrderFlowAction : IFlowAction
 {
     public string Name => "close_order";
 
     public async Task<JsonNode?> RunAsync(FlowActionContext context, JsonObject input, CancellationToken cancellationToken)
     {
+        var orderId = FlowInput.RequiredText(input, "orderId");
+        await using var scope = context.Services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<Data.WaybillDb>();
         string? skipped = null;
-        var settled = await Payments.Invoices.InvoiceRecords.BillingSettledAsync(
-            context.Services.GetRequiredService<Data.WaybillDb>(), FlowInput.RequiredText(input, "orderId"), cancellationToken);
-        var output = await OrderFlowAction.RunAsync(context, input, (order, now) =>
+        var response = await services.GetRequiredService<RequestCommit>().InTransactionAsync(async () =>
         {
-            try
+            skipped = null;
+            await Payments.Funds.PaymentSettlement.LockOrderAsync(db, orderId, cancellationToken);
+            var settled = await Payments.Invoices.InvoiceRecords.BillingSettledAsync(db, orderId, cancellationToken);
+            var (_, closed) = await services.GetRequiredService<OrderOperations>().ActAsync(orderId, (order, now) =>
             {
-                order.Close(settled, now);
-            }
-            catch (InvalidTransitionException e)
-            {
-                skipped = e.Message;
-            }
+                try
+                {
+                    order.Close(settled, now);
+                }
+                catch (InvalidTransitionException e)
+                {
+                    skipped = e.Message;
+                }
+            }, context.Actor, cancellationToken);
+            // Not RequestCommit.SaveAsync: a retry runs inside a request whose idempotency record is not ours to write.
+            await db.SaveChangesAsync(cancellationToken);
+            return closed;
         }, cancellationToken);
-        return skipped is null ? output : new JsonObject { ["skipped"] = skipped };
+        return skipped is null ? JsonSerializer.SerializeToNode(response, WaybillJson.Options) : new JsonObject { ["skipped"] = skipped };
     }
 }

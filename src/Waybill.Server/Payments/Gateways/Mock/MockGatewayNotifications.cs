@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Waybill.Domain.Payments.Mock;
 using Waybill.Domain.Webhooks;
 using Waybill.Server.Data;
 using Waybill.Server.Platform;
@@ -9,8 +10,8 @@ using Waybill.Server.Platform.Jobs;
 namespace Waybill.Server.Payments.Gateways.Mock;
 
 /// <summary>
-/// The job (<c>mock_gateway.notification</c>) that delivers a pending operation's result: it settles the ledger row,
-/// then signs the notification with the mock's secret and hands headers and body to the same receiver the public
+/// The job (<c>mock_gateway.notification</c>) that delivers a pending operation's result — it settles the ledger row
+/// first — or the dispute or chargeback the script holds for a capture (<c>auth_dispute_</c>, <c>auth_chargeback_</c>). It signs the notification with the mock's secret and hands headers and body to the same receiver the public
 /// endpoint uses — the mock has no listener of its own to post from, and this way every delivery passes the signature
 /// check (docs/decisions/0031). At least once: a repeat run finds the row settled and delivers the same notification id.
 /// </summary>
@@ -21,7 +22,8 @@ public sealed class MockGatewayNotifications(
     public const string JobKind = "mock_gateway.notification";
 
     /// <param name="NotificationId">Fixed when the job is scheduled, so a repeat delivery is recognisable by its id.</param>
-    public sealed record Payload(string IdempotencyKey, string NotificationId);
+    /// <param name="Notice">What to report; null (jobs scheduled before disputes could be scripted) is the pending result.</param>
+    public sealed record Payload(string IdempotencyKey, string NotificationId, MockNotice? Notice = null);
 
     public string Kind => JobKind;
 
@@ -33,12 +35,15 @@ public sealed class MockGatewayNotifications(
             var found = await db.MockGatewayOperations.FirstOrDefaultAsync(o => o.IdempotencyKey == payload.IdempotencyKey, cancellationToken)
                 ?? throw new JobGiveUpException($"The mock gateway has no operation with the key '{payload.IdempotencyKey}'.");
             await processor.LockAsync(found.PaymentReference, cancellationToken);
-            if (found.Settle(clock.UtcNow)) await db.SaveChangesAsync(cancellationToken);
+            if ((payload.Notice ?? MockNotice.Result) == MockNotice.Result && found.Settle(clock.UtcNow)) await db.SaveChangesAsync(cancellationToken);
             return found;
         }, cancellationToken);
         db.ChangeTracker.Clear();
 
-        var body = JsonSerializer.Serialize(MockGatewayNotification.Of(payload.NotificationId, operation), WaybillJson.Options);
+        var notification = (payload.Notice ?? MockNotice.Result) == MockNotice.Result
+            ? MockGatewayNotification.Of(payload.NotificationId, operation)
+            : MockGatewayNotification.Disputing(payload.NotificationId, operation, payload.Notice!.Value, clock.UtcNow);
+        var body = JsonSerializer.Serialize(notification, WaybillJson.Options);
         var timestamp = clock.UtcNow.ToUnixTimeSeconds();
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {

@@ -16,8 +16,9 @@ public sealed record MockGatewayTry(MockTryOutcome Outcome, MockGatewayOperation
 
 /// <summary>
 /// The mock gateway's back office: one try of a capture, refund or void against its ledger, in one transaction — the
-/// ledger row, and for a pending answer the notification job, commit before the answer leaves. So a repeat of the key
-/// (on any node, after a restart) finds the work done, and a crash after answering <c>pending</c> still delivers.
+/// ledger row, and for a pending answer (or a capture its script disputes) the notification job, commit before the answer
+/// leaves. So a repeat of the key (on any node, after a restart) finds the work done, and a crash after answering still
+/// delivers.
 /// </summary>
 public sealed class MockGatewayProcessor(
     WaybillDb db, RequestCommit commit, JobScheduler jobs, IIdGenerator ids, IClock clock, IOptions<MockGatewayOptions> options)
@@ -62,8 +63,10 @@ public sealed class MockGatewayProcessor(
         var wasAnswered = operation.IsAnswered;
         var refundable = kind == MockOperationKind.Refund && !wasAnswered ? await RefundableAsync(paymentReference, cancellationToken) : 0m;
         var outcome = operation.Perform(ReferenceFor(kind), refundable, clock.UtcNow);
-        if (!wasAnswered && operation.Result == MockOperationResult.Pending)
-            jobs.Schedule(MockGatewayNotifications.JobKind, new MockGatewayNotifications.Payload(operation.IdempotencyKey, "ntf_" + ids.NewId()),
+        // What the mock reports later (a pending result, a scripted dispute or chargeback) is scheduled with the work, so
+        // a crash after answering still delivers it; a repeat of the key schedules nothing more.
+        if (!wasAnswered && operation.NoticeToSend is { } notice)
+            jobs.Schedule(MockGatewayNotifications.JobKind, new MockGatewayNotifications.Payload(operation.IdempotencyKey, "ntf_" + ids.NewId(), notice),
                 clock.UtcNow + options.Value.AsyncDelay, subject: operation.PaymentReference);
         await db.SaveChangesAsync(cancellationToken);
         return new MockGatewayTry(outcome, operation);

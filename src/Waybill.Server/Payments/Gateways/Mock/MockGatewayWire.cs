@@ -55,6 +55,23 @@ public sealed record MockGatewayNotification(
             operation.Reference, operation.Message, operation.AnsweredAt ?? operation.CreatedAt);
     }
 
+    /// <summary>
+    /// The cardholder's dispute (or their bank's chargeback) of a capture, for the whole captured amount: what
+    /// <c>auth_dispute_</c> and <c>auth_chargeback_</c> script. Not tied to the capture's key — a dispute names the payment.
+    /// </summary>
+    public static MockGatewayNotification Disputing(string id, MockGatewayOperation capture, MockNotice notice, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(capture);
+        var (type, prefix, message) = notice switch
+        {
+            MockNotice.Dispute => (Types.DisputeOpened, "mock_dsp_", "The cardholder disputes the charge: fraudulent."),
+            MockNotice.Chargeback => (Types.ChargebackCreated, "mock_cbk_", "The cardholder's bank charged the payment back: fraudulent."),
+            _ => throw new ArgumentOutOfRangeException(nameof(notice), "Only a dispute or a chargeback disputes a capture."),
+        };
+        return new MockGatewayNotification(id, type, null, capture.PaymentReference, capture.Amount, capture.Currency, prefix + capture.IdempotencyKey,
+            message, now);
+    }
+
     /// <summary>What Waybill makes of it; null for a type it does not know.</summary>
     public GatewayNotification? ToGatewayNotification()
     {
