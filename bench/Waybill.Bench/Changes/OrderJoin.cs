@@ -36,7 +36,8 @@ public static class OrderJoin
 
         if (postgres)
         {
-            await using var connection = new NpgsqlConnection(database);
+            // Unpooled: the next run drops this database WITH (FORCE), which kills pooled connections that would then be handed out.
+            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database) { Pooling = false }.ConnectionString);
             await connection.OpenAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             foreach (var sql in statements)
