@@ -1,11 +1,12 @@
 using System.CommandLine;
 using Waybill.Bench.Capture;
+using Waybill.Bench.Changes;
 using Waybill.Bench.Inventory;
 using Waybill.Bench.Import;
 using Waybill.Bench.Payments;
 using Waybill.Bench.Routing;
 
-// Command-line parsing only; the work is in Capture/, Inventory/, Import/, Routing/ and Payments/.
+// Command-line parsing only; the work is in Capture/, Inventory/, Import/, Routing/, Payments/ and Changes/.
 
 var database = new Option<string>("--database")
 {
@@ -118,5 +119,6 @@ foreach (var routing in RoutingCommands.Create())
     root.Subcommands.Add(routing);
 }
 root.Subcommands.Add(InvoicingCommands.Create());
+root.Subcommands.Add(ChangesCommands.Create());
 
 return await root.Parse(args).InvokeAsync();
