@@ -93,17 +93,17 @@ public static class AnswerShape
 
     public sealed record ChangeOrderShape(string? Id, string Type, string? Reason, IReadOnlyList<LineShape> Lines, decimal TotalAmount, DateTimeOffset CreatedAt);
 
-    public sealed record LineShape(string OrderLineId, string Type, int Quantity, decimal AmountDelta, decimal AdjustmentDelta, decimal TaxDelta, decimal TotalDelta, string? Reason);
+    public sealed record LineShape(string? OrderLineId, string Type, int Quantity, decimal AmountDelta, decimal AdjustmentDelta, decimal TaxDelta, decimal TotalDelta, string? Reason);
 
     public sealed record Totals(decimal ProductAmount, decimal ProductAdjustmentAmount, decimal ProductTaxAmount, decimal DeliveryAmount,
-        decimal DeliveryAdjustmentAmount, decimal DeliveryTaxAmount, decimal TotalTaxAmount, decimal GrandTotalAmount);
+        decimal DeliveryAdjustmentAmount, decimal DeliveryTaxAmount, decimal TotalTaxAmount, decimal FeeAmount, decimal GrandTotalAmount);
 
     public static Answer Of(Order order, ChangeOrder change, OrderTotals before, OrderTotals after)
     {
         var currency = order.Currency;
         decimal M(decimal amount) => currency.Normalize(amount);
         Totals T(OrderTotals t) => new(M(t.ProductAmount), M(t.ProductAdjustmentAmount), M(t.ProductTaxAmount), M(t.DeliveryAmount),
-            M(t.DeliveryAdjustmentAmount), M(t.DeliveryTaxAmount), M(t.TotalTaxAmount), M(t.GrandTotalAmount));
+            M(t.DeliveryAdjustmentAmount), M(t.DeliveryTaxAmount), M(t.TotalTaxAmount), M(t.FeeAmount), M(t.GrandTotalAmount));
         return new Answer(
             new ChangeOrderShape(null, "cancel", change.Reason,
                 [.. change.Lines.Select(l => new LineShape(l.OrderLineId, l.Type == OrderLineType.Product ? "product" : "delivery_charge", l.QuantityDelta,
