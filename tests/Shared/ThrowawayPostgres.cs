@@ -334,7 +334,7 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
             var logStart = LogLength();
             var options = string.Create(
                 CultureInfo.InvariantCulture,
-                $"-c listen_addresses=127.0.0.1 -p {port} -k '{SocketDirectory}' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=256MB");
+                $"-c listen_addresses=127.0.0.1 -p {port} -k '{SocketDirectory}' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=600 -c shared_buffers=256MB");
             var start = await RunAsync(
                 tools.Command(
                     tools.PgCtl,

@@ -5,6 +5,8 @@ public enum ChangeOrderKind
     Cancel,
     /// <summary>Units that came back: directly, or received on a return order. Its fees are lines of type <c>fee</c>.</summary>
     Return,
+    /// <summary>An appeasement on lines or on a delivery charge: less to pay, no units move.</summary>
+    Adjustment,
 }
 
 /// <summary>
@@ -41,9 +43,14 @@ public sealed class ChangeOrder
 /// <param name="OrderLineId">The order line changed; null for a fee (it adds to the order, not to a line).</param>
 /// <param name="QuantityDelta">Units the change takes away (negative) from the line: canceled, or returned.</param>
 /// <param name="Reason">Why, as a short code (<c>customer_request</c>), when the request gave one for the line; a fee's type (<c>restocking</c>).</param>
-/// <param name="Units">The units a return took back (<see cref="UnitRanges"/> text), so the line knows which came back.</param>
+/// <param name="Units">
+/// The units a return took back, or an adjustment's share went to (<see cref="UnitRanges"/> text), so the line knows which
+/// units came back and what each unit now costs.
+/// </param>
+/// <param name="Invoiced">An adjustment's part on units already invoiced (post-fulfillment): given back by a credit memo. The
+/// rest lowers what later invoices bill.</param>
 public sealed record ChangeOrderLine(string? OrderLineId, OrderLineType Type, int QuantityDelta, decimal AmountDelta, decimal AdjustmentDelta, decimal TaxDelta,
-    string? Reason = null, string? Units = null)
+    string? Reason = null, string? Units = null, bool Invoiced = false)
 {
     public decimal AdjustedDelta => AmountDelta + AdjustmentDelta;
 
@@ -59,3 +66,6 @@ public sealed record ReturnRequestLine(string LineId, int Quantity, string? Reas
 
 /// <summary>A fee a return charges (restocking, return shipping): it adds to the order and reduces what is owed back.</summary>
 public sealed record ReturnFee(string Type, decimal Amount);
+
+/// <summary>An appeasement on one line: an amount (negative) or a percentage of what is left of it — exactly one of the two.</summary>
+public sealed record AdjustRequestLine(string LineId, decimal? Amount, decimal? Percent, string? Reason = null);

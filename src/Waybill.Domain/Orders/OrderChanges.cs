@@ -121,8 +121,8 @@ public sealed partial class Order
         var products = group.ProductLines.ToList();
         var byAmount = products.Any(l => l.OriginalLineAmount + l.OriginalAdjustmentAmount > 0);
         long Weight(OrderLine line, int canceled, UnitRanges returned) => byAmount
-            ? currency.ToMinor(LineUnits.Of(line, currency, line.QuantityOrdered - canceled, canceled).AdjustedAmount)
-              + returned.Runs.Sum(r => currency.ToMinor(LineUnits.Of(line, currency, r.First, r.Count).AdjustedAmount))
+            ? currency.ToMinor(LineUnits.Of(line, currency, line.QuantityOrdered - canceled, canceled, asCaptured: true).AdjustedAmount)
+              + returned.Runs.Sum(r => currency.ToMinor(LineUnits.Of(line, currency, r.First, r.Count, asCaptured: true).AdjustedAmount))
             : canceled + returned.Count;
         long total = products.Sum(l => Weight(l, l.QuantityOrdered, UnitRanges.Empty));
         long takenBefore = products.Sum(l => Weight(l, l.QuantityCanceled, l.ReturnedUnits));
@@ -136,6 +136,9 @@ public sealed partial class Order
         decimal Delta(decimal whole) => Part(whole, takenBefore) - Part(whole, takenAfter);
         var line = new ChangeOrderLine(charge.Id, OrderLineType.DeliveryCharge, 0,
             Delta(charge.OriginalLineAmount), Delta(charge.OriginalAdjustmentAmount), Delta(charge.OriginalTaxAmount));
+        // A charge an appeasement lowered may have less left than its captured part: a reduction takes at most what is left.
+        if (charge.AdjustedAmount + line.AdjustedDelta < 0 || charge.TaxAmount + line.TaxDelta < 0)
+            line = new ChangeOrderLine(charge.Id, OrderLineType.DeliveryCharge, 0, -charge.LineAmount, -charge.AdjustmentAmount, -charge.TaxAmount);
         return line.AmountDelta == 0 && line.AdjustmentDelta == 0 && line.TaxDelta == 0 ? null : line;
     }
 
@@ -146,7 +149,7 @@ public sealed partial class Order
     /// units first (<see cref="UnitRanges"/>), each with its unit share, so returning units one at a time credits exactly
     /// what returning them at once credits. With <paramref name="reduceShipping"/> the group's delivery charge is reduced in
     /// proportion to its products taken off (canceled or returned) — all of what is left when nothing of the group is kept.
-    /// Fees (restocking, return shipping) are positive lines that reduce what is owed back, never below zero.
+    /// Fees (restocking, return shipping) are positive lines that reduce what is owed back; fees beyond it are owed.
     /// </summary>
     public ChangeOrder PreviewReturn(string changeOrderId, IReadOnlyList<ReturnRequestLine> request, bool reduceShipping, IReadOnlyList<ReturnFee> fees,
         string? reason, DateTimeOffset now, bool announced = false)
@@ -198,11 +201,6 @@ public sealed partial class Order
                 }
             }
         }
-        var credited = -lines.Sum(l => l.TotalDelta(Taxation));
-        var charged = fees.Sum(f => f.Amount);
-        if (charged > credited)
-            throw new DomainException("fee_exceeds_refund",
-                $"The fees ({currency.Normalize(charged)} {CurrencyCode}) exceed what the return gives back ({currency.Normalize(credited)} {CurrencyCode}).");
         lines.AddRange(fees.Select(f => new ChangeOrderLine(null, OrderLineType.Fee, 0, f.Amount, 0m, 0m, f.Type)));
         return new ChangeOrder(changeOrderId, Id, ChangeOrderKind.Return, reason, lines, Taxation, now);
     }
@@ -273,5 +271,143 @@ public sealed partial class Order
         }
         errors.ThrowIfAny();
         return wanted;
+    }
+
+    /// <summary>
+    /// What these appeasements would do, as a change order, changing nothing (<see cref="Adjust"/> applies the same). Each
+    /// takes an amount (negative) or a percentage of what is left of the line — its units neither canceled nor returned — and
+    /// never more than that; the tax goes down in the same proportion (rounded half away from zero). The amount is spread
+    /// over those units in proportion to what each costs (<see cref="LineUnits"/>), and the change order says how much fell
+    /// on units already invoiced (post-fulfillment: a credit memo gives it back) and how much on the rest (pre- and
+    /// in-fulfillment: later invoices bill less).
+    /// </summary>
+    /// <param name="invoicedUnits">Per product line, the units invoiced so far (the first ones: invoices bill from the front).</param>
+    public ChangeOrder PreviewAdjust(string changeOrderId, IReadOnlyList<AdjustRequestLine> request, string? reason, DateTimeOffset now,
+        IReadOnlyDictionary<string, int> invoicedUnits)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(invoicedUnits);
+        EnsureChangeable("adjust");
+        var currency = Currency;
+        var errors = new FieldErrors();
+        if (request.Count == 0) errors.Add("lines", "Name at least one line to adjust.");
+        var byId = ProductLines.ToDictionary(l => l.Id, StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var lines = new List<ChangeOrderLine>();
+        for (var i = 0; i < request.Count; i++)
+        {
+            var item = request[i];
+            var path = $"lines[{i}]";
+            if (!byId.TryGetValue(item.LineId, out var line)) { errors.Add($"{path}.lineId", $"The order has no product line '{item.LineId}'."); continue; }
+            if (!seen.Add(line.Id)) { errors.Add($"{path}.lineId", "A line can be adjusted once a request."); continue; }
+            var amount = Appeasement(line.AdjustedAmount, item.Amount, item.Percent, path, errors);
+            if (amount is not { } adjustment) continue;
+            var kept = KeptUnits(line);
+            var tax = line.AdjustedAmount == 0 ? 0m : -currency.Round(line.TaxAmount * -adjustment / line.AdjustedAmount);
+            var (unitAdjustments, unitTaxes) = LineUnits.SplitOfNext(line, currency, new UnitAdjustment(adjustment, tax, kept.ToString()));
+            var invoiced = Math.Min(invoicedUnits.GetValueOrDefault(line.Id), line.QuantityOrdered);
+            // Post-fulfillment (invoiced) units first, then the rest: each part with the units it fell on.
+            foreach (var (billed, units) in new[] { (true, kept.Below(invoiced)), (false, kept.From(invoiced)) })
+            {
+                if (units.Count == 0) continue;
+                var unitList = units.Runs.SelectMany(r => Enumerable.Range(r.First, r.Count)).ToList();
+                var partAdjustment = currency.FromMinor(unitList.Sum(u => unitAdjustments[u]));
+                var partTax = currency.FromMinor(unitList.Sum(u => unitTaxes[u]));
+                if (partAdjustment == 0 && partTax == 0) continue;
+                lines.Add(new ChangeOrderLine(line.Id, OrderLineType.Product, 0, 0m, partAdjustment, partTax, item.Reason, units.ToString(), Invoiced: billed));
+            }
+        }
+        errors.ThrowIfAny();
+        return new ChangeOrder(changeOrderId, Id, ChangeOrderKind.Adjustment, reason, lines, Taxation, now);
+    }
+
+    /// <summary>Applies the appeasements: the preview's change order, applied.</summary>
+    public ChangeOrder Adjust(string changeOrderId, IReadOnlyList<AdjustRequestLine> request, string? reason, DateTimeOffset now,
+        IReadOnlyDictionary<string, int> invoicedUnits) =>
+        ApplyAdjustment(PreviewAdjust(changeOrderId, request, reason, now, invoicedUnits), now);
+
+    /// <summary>
+    /// What an appeasement on a delivery group's charge would do (an amount, negative, at most what is left of the charge;
+    /// its tax in the same proportion), changing nothing.
+    /// </summary>
+    public ChangeOrder PreviewAdjustDelivery(string changeOrderId, string deliveryGroupId, decimal? amount, string? reason, DateTimeOffset now)
+    {
+        EnsureChangeable("adjust");
+        var errors = new FieldErrors();
+        var group = _deliveryGroups.FirstOrDefault(g => g.Id == deliveryGroupId);
+        var charge = group?.Lines.FirstOrDefault(l => l.Type == OrderLineType.DeliveryCharge);
+        if (group is null) errors.Add("deliveryGroupId", $"The order has no delivery group '{deliveryGroupId}'.");
+        else if (charge is null) errors.Add("deliveryGroupId", "The delivery group has no delivery charge to adjust.");
+        var adjustment = charge is null ? null : Appeasement(charge.AdjustedAmount, amount, null, "", errors);
+        errors.ThrowIfAny();
+        var tax = charge!.AdjustedAmount == 0 ? 0m : -Currency.Round(charge.TaxAmount * -adjustment!.Value / charge.AdjustedAmount);
+        return new ChangeOrder(changeOrderId, Id, ChangeOrderKind.Adjustment, reason,
+            [new ChangeOrderLine(charge.Id, OrderLineType.DeliveryCharge, 0, 0m, adjustment!.Value, tax, reason)], Taxation, now);
+    }
+
+    /// <summary>Applies the delivery appeasement: the preview's change order, applied.</summary>
+    public ChangeOrder AdjustDelivery(string changeOrderId, string deliveryGroupId, decimal? amount, string? reason, DateTimeOffset now) =>
+        ApplyAdjustment(PreviewAdjustDelivery(changeOrderId, deliveryGroupId, amount, reason, now), now);
+
+    private ChangeOrder ApplyAdjustment(ChangeOrder change, DateTimeOffset now)
+    {
+        var lines = Lines.ToDictionary(l => l.Id, StringComparer.Ordinal);
+        // The parts of one line's appeasement go on as one: the units they fell on were split together.
+        foreach (var perLine in change.Lines.GroupBy(l => l.OrderLineId!))
+        {
+            var parts = perLine.ToList();
+            var units = parts.Aggregate(UnitRanges.Empty, (all, p) => all.With(UnitRanges.Parse(p.Units)));
+            lines[perLine.Key].Apply(parts[0] with
+            {
+                AdjustmentDelta = parts.Sum(p => p.AdjustmentDelta), TaxDelta = parts.Sum(p => p.TaxDelta), Units = units.ToString(),
+            }, ChangeOrderKind.Adjustment);
+        }
+        UpdatedAt = now;
+        Version++;
+        _events.Add(new OrderEvent(OrderEventTypes.Changed, "adjust", Status, Status, change.Reason));
+        return change;
+    }
+
+    /// <summary>
+    /// An appeasement's amount: <paramref name="amount"/> (negative, the currency's decimals) or <paramref name="percent"/>
+    /// (above 0, at most 100) of <paramref name="left"/>, rounded half away from zero — never more than is left.
+    /// </summary>
+    private decimal? Appeasement(decimal left, decimal? amount, decimal? percent, string path, FieldErrors errors)
+    {
+        var prefix = path.Length == 0 ? "" : path + ".";
+        if (amount is null == percent is null)
+        {
+            errors.Add($"{prefix}amount", "Give an amount (negative) or a percent, not both.");
+            return null;
+        }
+        if (left <= 0)
+        {
+            errors.Add($"{prefix}{(amount is null ? "percent" : "amount")}", "Nothing is left of it to take off.");
+            return null;
+        }
+        if (percent is { } p)
+        {
+            if (p <= 0 || p > 100) { errors.Add($"{prefix}percent", "percent is above 0 and at most 100."); return null; }
+            return -Currency.Round(left * p / 100m);
+        }
+        var value = amount!.Value;
+        if (value >= 0) errors.Add($"{prefix}amount", "amount is negative: what is taken off.");
+        else if (!Currency.Allows(value)) errors.Add($"{prefix}amount", $"{CurrencyCode} amounts have at most {Currency.MinorUnits} decimals.");
+        else if (-value > left) errors.Add($"{prefix}amount", $"{-value} is more than is left of it ({Currency.Normalize(left)} {CurrencyCode}).");
+        else return value;
+        return null;
+    }
+
+    /// <summary>The line's units neither canceled (the last ones) nor returned: what an appeasement can still lower.</summary>
+    private static UnitRanges KeptUnits(OrderLine line)
+    {
+        var net = UnitRanges.Of([new UnitRun(0, line.QuantityNetOrdered)]);
+        return net.Without(line.ReturnedUnits);
+    }
+
+    /// <summary>A closed or canceled order takes no change but returns.</summary>
+    private void EnsureChangeable(string action)
+    {
+        if (Status is OrderStatus.Canceled) throw new InvalidTransitionException("order", StatusNames.Of(Status), action);
     }
 }

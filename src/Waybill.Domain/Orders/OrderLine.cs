@@ -7,6 +7,7 @@ public sealed class OrderLine
 {
     private List<LineAdjustment> _adjustments = [];
     private List<LineTax> _taxes = [];
+    private List<UnitAdjustment> _appeasements = [];
 
     private OrderLine() { }
 
@@ -108,6 +109,8 @@ public sealed class OrderLine
     public decimal TotalAmount(Taxation taxation) => taxation == Taxation.Gross ? AdjustedAmount : AdjustedAmount + TaxAmount;
 
     public IReadOnlyList<LineAdjustment> Adjustments => _adjustments;
+    /// <summary>Appeasements since capture, oldest first, each with the units it was spread over (<see cref="LineUnits"/>).</summary>
+    public IReadOnlyList<UnitAdjustment> Appeasements => _appeasements;
     public IReadOnlyList<LineTax> Taxes => _taxes;
 
     public OrderLineStatus Status
@@ -169,6 +172,9 @@ public sealed class OrderLine
             case ChangeOrderKind.Cancel:
                 QuantityCanceled -= change.QuantityDelta;
                 break;
+            case ChangeOrderKind.Adjustment when Type == OrderLineType.Product:
+                _appeasements.Add(new UnitAdjustment(change.AdjustmentDelta, change.TaxDelta, change.Units ?? ""));
+                break;
             case ChangeOrderKind.Return when change.QuantityDelta != 0:
                 if (!initiatedBefore) QuantityReturnInitiated -= change.QuantityDelta;
                 QuantityReturned -= change.QuantityDelta;
@@ -180,6 +186,12 @@ public sealed class OrderLine
         ChangedTaxAmount += change.TaxDelta;
     }
 }
+
+/// <summary>
+/// An appeasement's adjustment and tax (both ≤ 0) on a product line, spread over <paramref name="Units"/> (<see cref="UnitRanges"/>
+/// text) in proportion to what each unit cost then (<see cref="LineUnits"/>), so no unit goes below zero.
+/// </summary>
+public sealed record UnitAdjustment(decimal Adjustment, decimal Tax, string Units);
 
 /// <summary>A promotion on a line: its own, or its share of an order-level one.</summary>
 public sealed record LineAdjustment(string? Reference, string? Description, decimal Amount, AdjustmentSource Source);

@@ -66,6 +66,22 @@ public sealed class UnitRanges : IEquatable<UnitRanges>
 
     public static UnitRanges Of(IEnumerable<UnitRun> runs) => Merge(runs);
 
+    /// <summary>This set less the units of <paramref name="other"/>.</summary>
+    public UnitRanges Without(UnitRanges other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var units = _runs.SelectMany(r => Enumerable.Range(r.First, r.Count)).Where(u => !other.Contains(u));
+        return Merge(units.Select(u => new UnitRun(u, 1)));
+    }
+
+    /// <summary>The units of this set below <paramref name="bound"/>.</summary>
+    public UnitRanges Below(int bound) =>
+        Merge(_runs.Where(r => r.First < bound).Select(r => new UnitRun(r.First, Math.Min(r.End, bound) - r.First)));
+
+    /// <summary>The units of this set at or above <paramref name="bound"/>.</summary>
+    public UnitRanges From(int bound) =>
+        Merge(_runs.Where(r => r.End > bound).Select(r => new UnitRun(Math.Max(r.First, bound), r.End - Math.Max(r.First, bound))));
+
     public static UnitRanges Parse(string? text)
     {
         if (string.IsNullOrEmpty(text)) return Empty;

@@ -43,7 +43,8 @@ public sealed class CreditMemo
     public IReadOnlyList<string> Events => _events;
 
     /// <summary>
-    /// The credit memo of a change order, or null when it owes nothing back. A delivery charge not billed yet is left out:
+    /// The credit memo of a change order, or null when it owes nothing back (fees beyond the credit are invoiced instead:
+    /// <see cref="Invoice.ForChange"/>). A delivery charge not billed yet is left out:
     /// its invoice will bill it as the change left it, so crediting it too would pay it back twice.
     /// </summary>
     /// <param name="billedCharges">The order's delivery-charge lines already invoiced.</param>
@@ -58,9 +59,8 @@ public sealed class CreditMemo
             Id = id, OrderId = order.Id, ChangeOrderId = change.Id, CurrencyCode = order.CurrencyCode, Version = 1, CreatedAt = now, UpdatedAt = now,
             Status = CreditMemoStatus.Open,
         };
-        foreach (var line in change.Lines)
+        foreach (var line in BilledLinesOf(change, billedCharges))
         {
-            if (line.Type == OrderLineType.DeliveryCharge && !billedCharges.Contains(line.OrderLineId!)) continue;
             // A change's deltas are what the order owes less; the memo states them as what is owed back (a fee negative).
             memo._lines.Add(new CreditMemoLine(id, memo._lines.Count, line.OrderLineId, line.Type, line.Reason, -line.QuantityDelta,
                 currency.Normalize(-line.AmountDelta), currency.Normalize(-line.AdjustmentDelta), currency.Normalize(-line.TaxDelta),
@@ -70,6 +70,22 @@ public sealed class CreditMemo
         if (memo.TotalAmount <= 0) return null;
         memo._events.Add(CreditMemoEventTypes.Created);
         return memo;
+    }
+
+    /// <summary>
+    /// The change's lines that move billed money: fees; units that came back; an appeasement's part on units already
+    /// invoiced; a delivery charge's reduction once the charge was invoiced. The rest changes what later invoices bill.
+    /// </summary>
+    public static IEnumerable<ChangeOrderLine> BilledLinesOf(ChangeOrder change, IReadOnlySet<string> billedCharges)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(billedCharges);
+        return change.Lines.Where(l => l.Type switch
+        {
+            OrderLineType.DeliveryCharge => billedCharges.Contains(l.OrderLineId!),
+            OrderLineType.Product => change.Kind != ChangeOrderKind.Adjustment || l.Invoiced,
+            _ => true,
+        });
     }
 
     /// <summary>Ensure-refunds may work on it: not refunded yet.</summary>

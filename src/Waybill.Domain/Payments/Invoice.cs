@@ -86,6 +86,32 @@ public sealed class Invoice
         return invoice;
     }
 
+    /// <summary>
+    /// The invoice of a change that leaves the customer owing (its fees exceed what it gives back), or null when it does
+    /// not: the fee lines, and what comes back as negative lines — the same lines its credit memo would have had, with the
+    /// sign of what is owed. Its lines bill no units (<see cref="InvoiceLine.FirstUnit"/> −1).
+    /// </summary>
+    public static Invoice? ForChange(string id, Order order, ChangeOrder change, IReadOnlySet<string> billedCharges, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(billedCharges);
+        var currency = order.Currency;
+        var invoice = New(id, order, now);
+        invoice.ChangeOrderId = change.Id;
+        foreach (var line in CreditMemo.BilledLinesOf(change, billedCharges))
+        {
+            invoice._lines.Add(new InvoiceLine(id, invoice._lines.Count, line.OrderLineId, line.Type, InvoiceLine.NoUnits, -line.QuantityDelta,
+                currency.Normalize(line.AmountDelta), currency.Normalize(line.AdjustmentDelta), currency.Normalize(line.TaxDelta),
+                currency.Normalize(line.TotalDelta(order.Taxation))));
+        }
+        invoice.TotalAmount = currency.Normalize(invoice._lines.Sum(l => l.TotalAmount));
+        if (invoice.TotalAmount <= 0) return null;
+        invoice.Status = InvoiceStatus.Open;
+        invoice._events.Add(InvoiceEventTypes.Created);
+        return invoice;
+    }
+
     /// <summary>Ensure-funds may work on it: not paid yet (a failed invoice can still be paid by a later try).</summary>
     public void EnsureFundsAllowed()
     {
@@ -144,7 +170,14 @@ public sealed class Invoice
     }
 }
 
-/// <param name="FirstUnit">The line's first unit this invoice bills (units are counted from the front of the line).</param>
+/// <param name="OrderLineId">The order line billed; null for a fee.</param>
+/// <param name="FirstUnit">
+/// The line's first unit this invoice bills (units are counted from the front of the line); <see cref="NoUnits"/> on a
+/// change's invoice, whose lines bill fees and take back credits rather than units.
+/// </param>
 public sealed record InvoiceLine(
-    string InvoiceId, int Position, string OrderLineId, OrderLineType Type, int FirstUnit, int Quantity,
-    decimal Amount, decimal AdjustmentAmount, decimal TaxAmount, decimal TotalAmount);
+    string InvoiceId, int Position, string? OrderLineId, OrderLineType Type, int FirstUnit, int Quantity,
+    decimal Amount, decimal AdjustmentAmount, decimal TaxAmount, decimal TotalAmount)
+{
+    public const int NoUnits = -1;
+}

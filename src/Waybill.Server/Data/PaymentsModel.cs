@@ -40,8 +40,8 @@ internal static class PaymentsModel
             l.HasKey(x => new { x.InvoiceId, x.Position });
             // Units already invoiced of an order line (where the next shipment's invoice starts) come from the index below.
             // A unit is billed once: two invoices racing for the same units (two shipments of one line invoiced at once, both
-            // reading the same count) start at the same unit, and the second cannot commit.
-            l.HasIndex(x => new { x.OrderLineId, x.FirstUnit }).IsUnique();
+            // reading the same count) start at the same unit, and the second cannot commit. A change's invoice bills no units.
+            l.HasIndex(x => new { x.OrderLineId, x.FirstUnit }).IsUnique().HasFilter("first_unit >= 0");
         });
 
         modelBuilder.Entity<CreditMemo>(m =>

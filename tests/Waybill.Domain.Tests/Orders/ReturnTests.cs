@@ -64,18 +64,15 @@ public class ReturnTests
     }
 
     [Fact]
-    public void Fees_add_to_the_order_and_reduce_the_memo_and_may_not_exceed_what_comes_back()
+    public void Fees_add_to_the_order_and_reduce_the_memo()
     {
         var order = OrderDrafts.Capture(OrderDrafts.WebNetUsd());
         var line = order.ProductLines.Single();
         Ship(order);
-        var tooMuch = Assert.Throws<DomainException>(() =>
-            order.Return(NewId(), [new ReturnRequestLine(line.Id, 1)], false, [new ReturnFee("restocking", 21.26m)], null, OrderDrafts.Now));
-        Assert.Equal("fee_exceeds_refund", tooMuch.Code);
-        Assert.Equal((0, 53.29m), (line.QuantityReturned, order.Totals.GrandTotalAmount));
         var bad = Assert.Throws<DomainValidationException>(() =>
             order.Return(NewId(), [new ReturnRequestLine(line.Id, 1)], false, [new ReturnFee("restocking", 0m), new ReturnFee("x", 1.001m)], null, OrderDrafts.Now));
         Assert.Equal(["fees[0].amount", "fees[1].amount"], bad.Errors.Keys.Order());
+        Assert.Equal((0, 53.29m), (line.QuantityReturned, order.Totals.GrandTotalAmount));
 
         var change = order.Return(NewId(), [new ReturnRequestLine(line.Id, 1)], false, [new ReturnFee("restocking", 5.00m)], null, OrderDrafts.Now);
         Assert.Equal((5.00m, 53.29m - 21.25m + 5.00m), (order.Totals.FeeAmount, order.Totals.GrandTotalAmount));
@@ -83,6 +80,24 @@ public class ReturnTests
         Assert.Equal(16.25m, memo.TotalAmount);
         var fee = Assert.Single(memo.Lines, l => l.Type == OrderLineType.Fee);
         Assert.Equal((null, "restocking", -5.00m), (fee.OrderLineId, fee.Reason, fee.TotalAmount));
+        Assert.Null(Invoice.ForChange("inv", order, change, Charges(order), OrderDrafts.Now));
+    }
+
+    [Fact]
+    public void Fees_beyond_what_comes_back_are_invoiced_not_credited()
+    {
+        var order = OrderDrafts.Capture(OrderDrafts.WebNetUsd());
+        var line = order.ProductLines.Single();
+        Ship(order);
+        var change = order.Return(NewId(), [new ReturnRequestLine(line.Id, 1)], false,
+            [new ReturnFee("restocking", 20.00m), new ReturnFee("return_shipping", 6.25m)], null, OrderDrafts.Now);
+        Assert.Equal(53.29m - 21.25m + 26.25m, order.Totals.GrandTotalAmount);
+        Assert.Null(CreditMemo.ForChange("cm", order, change, Charges(order), OrderDrafts.Now));
+        var invoice = Invoice.ForChange("inv", order, change, Charges(order), OrderDrafts.Now)!;
+        Assert.Equal((5.00m, InvoiceStatus.Open, change.Id, (string?)null), (invoice.TotalAmount, invoice.Status, invoice.ChangeOrderId, invoice.ShipmentId));
+        Assert.All(invoice.Lines, l => Assert.Equal(InvoiceLine.NoUnits, l.FirstUnit));
+        Assert.Equal(-21.25m, Assert.Single(invoice.Lines, l => l.Type == OrderLineType.Product).TotalAmount);
+        Assert.Equal(26.25m, invoice.Lines.Where(l => l.Type == OrderLineType.Fee).Sum(l => l.TotalAmount));
     }
 
     [Fact]
@@ -174,7 +189,7 @@ public class ReturnTests
                 {
                     order.RecordShipment(toShip, OrderDrafts.Now);
                     var invoice = Invoice.ForShipment($"i{invoices.Count}", order, $"s{invoices.Count}", toShip, invoiced, OrderDrafts.Now);
-                    foreach (var l in invoice.Lines) invoiced[l.OrderLineId] = invoiced.GetValueOrDefault(l.OrderLineId) + l.Quantity;
+                    foreach (var l in invoice.Lines) invoiced[l.OrderLineId!] = invoiced.GetValueOrDefault(l.OrderLineId!) + l.Quantity;
                     invoices.Add(invoice);
                 }
                 var toReturn = order.RoutableLines.Where(l => l.QuantityAvailableToReturn > 0)

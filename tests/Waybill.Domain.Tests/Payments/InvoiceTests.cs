@@ -25,7 +25,7 @@ public class InvoiceTests
         Assert.Equal(32.04m, first.TotalAmount);
         Assert.Equal(InvoiceStatus.Open, first.Status);
 
-        var second = Invoice.ForShipment("inv2", order, "s2", [(line.Id, 1)], new Dictionary<string, int> { [line.Id] = 1, [delivery.OrderLineId] = 1 }, OrderDrafts.Now);
+        var second = Invoice.ForShipment("inv2", order, "s2", [(line.Id, 1)], new Dictionary<string, int> { [line.Id] = 1, [delivery.OrderLineId!] = 1 }, OrderDrafts.Now);
         Assert.Equal(21.25m, Assert.Single(second.Lines).TotalAmount);
         Assert.Equal(53.29m, first.TotalAmount + second.TotalAmount);
     }
@@ -85,7 +85,7 @@ public class InvoiceTests
             {
                 var take = Math.Min(runs.Count - i, random.Next(1, 4));
                 var invoice = Invoice.ForShipment($"inv{invoices.Count}", order, $"s{invoices.Count}", runs.Skip(i).Take(take), invoiced, OrderDrafts.Now);
-                foreach (var l in invoice.Lines) invoiced[l.OrderLineId] = invoiced.GetValueOrDefault(l.OrderLineId) + l.Quantity;
+                foreach (var l in invoice.Lines) invoiced[l.OrderLineId!] = invoiced.GetValueOrDefault(l.OrderLineId!) + l.Quantity;
                 invoices.Add(invoice);
                 i += take;
             }

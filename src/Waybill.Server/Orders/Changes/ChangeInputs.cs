@@ -53,7 +53,7 @@ public static partial class ChangeInputs
     public static async Task<IReadOnlySet<string>> BilledChargesAsync(WaybillDb db, string orderId, CancellationToken cancellationToken) =>
         (await db.Set<Domain.Payments.InvoiceLine>()
             .Where(l => l.Type == OrderLineType.DeliveryCharge && db.Set<Domain.Payments.Invoice>().Any(i => i.Id == l.InvoiceId && i.OrderId == orderId))
-            .Select(l => l.OrderLineId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            .Select(l => l.OrderLineId!).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
 
     [GeneratedRegex("^[A-Za-z0-9_]{1,64}$")]
     private static partial Regex ReasonCode();

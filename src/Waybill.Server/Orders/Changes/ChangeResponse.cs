@@ -1,7 +1,7 @@
 using Waybill.Domain.Common;
 using Waybill.Domain.Orders;
-using Waybill.Domain.Payments;
 using Waybill.Server.Payments.CreditMemos;
+using Waybill.Server.Payments.Invoices;
 
 namespace Waybill.Server.Orders.Changes;
 
@@ -10,17 +10,20 @@ namespace Waybill.Server.Orders.Changes;
 /// the change frees to be refunded, and the credit memo it created (none for a cancel: canceled units were never billed —
 /// money captured for them is excess funds, refunded by flow 5; a preview shows the memo the submit would create, with no id).
 /// </summary>
+/// <param name="Invoice">What the change bills when its fees leave the customer owing (then it has no credit memo).</param>
 public sealed record ChangeResponse(ChangeOrderResponse ChangeOrder, TotalsResponse TotalsBefore, TotalsResponse TotalsAfter, decimal RefundableAmount,
-    CreditMemoResponse? CreditMemo)
+    CreditMemoResponse? CreditMemo, InvoiceResponse? Invoice)
 {
     /// <summary>
     /// The answer to a change. What it frees to be refunded: its credit memo, plus the excess funds it frees (the unapplied
     /// balance beyond what is still to be paid, after the change less before it).
     /// </summary>
     /// <param name="paidLessCredited">What invoices were paid less what credit memos gave back, before this change's memo.</param>
-    public static ChangeResponse Of(Order order, ChangeOrder change, OrderTotals after, decimal paidLessCredited, CreditMemo? memo, bool saved,
+    public static ChangeResponse Of(Order order, ChangeOrder change, OrderTotals after, decimal paidLessCredited, ChangeBilling? billing, bool saved,
         OrderTotals? before = null)
     {
+        var memo = billing?.CreditMemo;
+        var invoice = billing?.Invoice;
         ArgumentNullException.ThrowIfNull(order);
         var currency = order.Currency;
         var totalsBefore = before ?? order.Totals;
@@ -29,7 +32,8 @@ public sealed record ChangeResponse(ChangeOrderResponse ChangeOrder, TotalsRespo
             - order.ExcessFunds(paidLessCredited, totalsBefore.GrandTotalAmount);
         var memoResponse = memo is null ? null : saved ? CreditMemoResponse.From(memo) : CreditMemoResponse.From(memo) with { Id = null, ChangeOrderId = null };
         return new ChangeResponse(ChangeOrderResponse.From(change, order.Taxation, currency, saved),
-            TotalsResponse.From(totalsBefore, currency.Normalize), TotalsResponse.From(after, currency.Normalize), currency.Normalize(refundable), memoResponse);
+            TotalsResponse.From(totalsBefore, currency.Normalize), TotalsResponse.From(after, currency.Normalize), currency.Normalize(refundable), memoResponse,
+            invoice is null ? null : saved ? InvoiceResponse.From(invoice) : InvoiceResponse.From(invoice) with { Id = null, ChangeOrderId = null });
     }
 }
 

@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Waybill.Domain.Common;
 using Waybill.Domain.Orders;
-using Waybill.Domain.Payments;
 using Waybill.Server.Data;
-using Waybill.Server.Payments.CreditMemos;
 using Waybill.Server.Payments.Funds;
 using Waybill.Server.Payments.Invoices;
 using Waybill.Server.Platform;
@@ -38,9 +36,9 @@ public static class ReturnItems
         OrderStore.CheckIfMatch(http.Request, order);
         var now = clock.UtcNow;
         var change = order.PreviewReturn(ids.NewId(), lines, request.ReduceShipping ?? false, [], ReasonOf(lines), now);
-        var memo = CreditMemo.ForChange(ids.NewId(), order, change, await ChangeInputs.BilledChargesAsync(db, id, cancellationToken), now);
+        var billing = ChangeBilling.Of(ids, order, change, await ChangeInputs.BilledChargesAsync(db, id, cancellationToken), now);
         var paid = await InvoiceRecords.PaidLessCreditedAsync(db, id, cancellationToken);
-        return TypedResults.Ok(ChangeResponse.Of(order, change, order.TotalsAfter(change), paid, memo, saved: false));
+        return TypedResults.Ok(ChangeResponse.Of(order, change, order.TotalsAfter(change), paid, billing, saved: false));
     }
 
     public static async Task<Created<ChangeResponse>> Submit(string id, Request request, WaybillDb db, RequestCommit commit, ReturnRestock restock,
@@ -58,20 +56,19 @@ public static class ReturnItems
             var now = clock.UtcNow;
             var change = order.Return(ids.NewId(), lines, request.ReduceShipping ?? false, [], ReasonOf(lines), now);
             db.ChangeOrders.Add(change);
-            var memo = CreditMemo.ForChange(ids.NewId(), order, change, billed, now);
-            if (memo is not null) db.CreditMemos.Add(memo);
+            var billing = ChangeBilling.Of(ids, order, change, billed, now);
             var actor = http.User.Actor();
             var restocked = request.Restock == true ? await restock.AtShippingLocationAsync(order, change, actor, cancellationToken) : [];
-            var body = ChangeResponse.Of(order, change, order.Totals, paid, memo, saved: true, before);
+            var body = ChangeResponse.Of(order, change, order.Totals, paid, billing, saved: true, before);
             audit.Record("order", order.Id, "return_items", actor, null, null, change.Reason,
                 new
                 {
-                    changeOrderId = change.Id, change.TotalDelta, creditMemoId = memo?.Id,
+                    changeOrderId = change.Id, change.TotalDelta, creditMemoId = billing.CreditMemo?.Id, invoiceId = billing.Invoice?.Id,
                     lines = change.Lines.Select(l => new { l.OrderLineId, l.QuantityDelta, l.Reason, l.Units }),
                     restocked = restocked.Select(r => new { r.Location, r.Sku, r.Quantity }),
                 });
             OrderStore.RecordEvents(order, await OrderStore.ResponseAsync(db, order, customer, cancellationToken), outbox, audit, actor);
-            if (memo is not null) CreditMemoRecords.RecordEvents(memo, outbox, audit, actor, null);
+            billing.Record(db, outbox, audit, actor);
             await commit.SaveAsync(201, body, PathOf(id), cancellationToken);
             http.Response.Headers.ETag = $"\"{order.Version}\"";
             return body;

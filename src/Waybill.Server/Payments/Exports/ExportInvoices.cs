@@ -31,7 +31,7 @@ public static class ExportInvoices
                 foreach (var invoice in batch) invoice.RestoreOrder();
                 return batch.Select(InvoiceResponse.From).ToList();
             },
-            i => (i.CreatedAt, i.Id), i => i, CsvHeader, Rows, cancellationToken);
+            i => (i.CreatedAt, i.Id!), i => i, CsvHeader, Rows, cancellationToken);
     }
 
     private static readonly string[] CsvHeader =

@@ -22,8 +22,8 @@ public static class InvoiceRecords
     /// <summary>Per order line, the units the order's invoices billed so far (the next invoice starts after them).</summary>
     public static async Task<Dictionary<string, int>> InvoicedUnitsAsync(WaybillDb db, string orderId, CancellationToken cancellationToken) =>
         await db.Set<InvoiceLine>()
-            .Where(l => db.Set<Invoice>().Any(i => i.Id == l.InvoiceId && i.OrderId == orderId))
-            .GroupBy(l => l.OrderLineId)
+            .Where(l => l.FirstUnit >= 0 && db.Set<Invoice>().Any(i => i.Id == l.InvoiceId && i.OrderId == orderId))
+            .GroupBy(l => l.OrderLineId!)
             .Select(g => new { g.Key, Units = g.Sum(l => l.Quantity) })
             .ToDictionaryAsync(x => x.Key, x => x.Units, StringComparer.Ordinal, cancellationToken);
 

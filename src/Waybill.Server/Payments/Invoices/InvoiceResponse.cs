@@ -5,8 +5,9 @@ using Waybill.Domain.Payments;
 namespace Waybill.Server.Payments.Invoices;
 
 /// <summary>An invoice as the API shows it (api.md "Payments, invoices, credit memos").</summary>
+/// <param name="Id">Null in a change's preview (nothing was saved).</param>
 public sealed record InvoiceResponse(
-    string Id,
+    string? Id,
     string OrderId,
     string? ShipmentId,
     string? ChangeOrderId,
@@ -32,7 +33,8 @@ public sealed record InvoiceResponse(
     }
 }
 
-public sealed record InvoiceLineResponse(string OrderLineId, OrderLineType Type, int Quantity, decimal Amount, decimal AdjustmentAmount, decimal TaxAmount, decimal TotalAmount);
+/// <param name="OrderLineId">Null for a fee (a change's invoice).</param>
+public sealed record InvoiceLineResponse(string? OrderLineId, OrderLineType Type, int Quantity, decimal Amount, decimal AdjustmentAmount, decimal TaxAmount, decimal TotalAmount);
 
 public static class InvoicePaths
 {

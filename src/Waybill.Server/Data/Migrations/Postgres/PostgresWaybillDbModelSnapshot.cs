@@ -1347,7 +1347,6 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasColumnName("first_unit");
 
                     b.Property<string>("OrderLineId")
-                        .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("order_line_id");
 
@@ -1376,7 +1375,8 @@ namespace Waybill.Server.Data.Migrations.Postgres
 
                     b.HasIndex("OrderLineId", "FirstUnit")
                         .IsUnique()
-                        .HasDatabaseName("ix_invoice_lines_order_line_id_first_unit");
+                        .HasDatabaseName("ix_invoice_lines_order_line_id_first_unit")
+                        .HasFilter("first_unit >= 0");
 
                     b.ToTable("invoice_lines", (string)null);
                 });

@@ -1338,7 +1338,6 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasColumnName("first_unit");
 
                     b.Property<string>("OrderLineId")
-                        .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("order_line_id");
 
@@ -1367,7 +1366,8 @@ namespace Waybill.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("OrderLineId", "FirstUnit")
                         .IsUnique()
-                        .HasDatabaseName("ix_invoice_lines_order_line_id_first_unit");
+                        .HasDatabaseName("ix_invoice_lines_order_line_id_first_unit")
+                        .HasFilter("first_unit >= 0");
 
                     b.ToTable("invoice_lines", (string)null);
                 });

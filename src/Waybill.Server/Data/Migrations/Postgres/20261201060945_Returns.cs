@@ -11,6 +11,10 @@ namespace Waybill.Server.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "ix_invoice_lines_order_line_id_first_unit",
+                table: "invoice_lines");
+
             migrationBuilder.AddColumn<decimal>(
                 name: "fee_amount",
                 table: "orders",
@@ -26,6 +30,14 @@ namespace Waybill.Server.Data.Migrations.Postgres
                 type: "text",
                 nullable: false,
                 defaultValue: "");
+
+            migrationBuilder.AlterColumn<string>(
+                name: "order_line_id",
+                table: "invoice_lines",
+                type: "text",
+                nullable: true,
+                oldClrType: typeof(string),
+                oldType: "text");
 
             migrationBuilder.CreateTable(
                 name: "credit_memos",
@@ -86,6 +98,13 @@ namespace Waybill.Server.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_invoice_lines_order_line_id_first_unit",
+                table: "invoice_lines",
+                columns: new[] { "order_line_id", "first_unit" },
+                unique: true,
+                filter: "first_unit >= 0");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_credit_memos_change_order_id",
                 table: "credit_memos",
                 column: "change_order_id",
@@ -116,6 +135,10 @@ namespace Waybill.Server.Data.Migrations.Postgres
             migrationBuilder.DropTable(
                 name: "credit_memos");
 
+            migrationBuilder.DropIndex(
+                name: "ix_invoice_lines_order_line_id_first_unit",
+                table: "invoice_lines");
+
             migrationBuilder.DropColumn(
                 name: "fee_amount",
                 table: "orders");
@@ -123,6 +146,22 @@ namespace Waybill.Server.Data.Migrations.Postgres
             migrationBuilder.DropColumn(
                 name: "returned_unit_runs",
                 table: "order_lines");
+
+            migrationBuilder.AlterColumn<string>(
+                name: "order_line_id",
+                table: "invoice_lines",
+                type: "text",
+                nullable: false,
+                defaultValue: "",
+                oldClrType: typeof(string),
+                oldType: "text",
+                oldNullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_invoice_lines_order_line_id_first_unit",
+                table: "invoice_lines",
+                columns: new[] { "order_line_id", "first_unit" },
+                unique: true);
         }
     }
 }

@@ -10,6 +10,10 @@ namespace Waybill.Server.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "ix_invoice_lines_order_line_id_first_unit",
+                table: "invoice_lines");
+
             migrationBuilder.AddColumn<decimal>(
                 name: "fee_amount",
                 table: "orders",
@@ -25,6 +29,14 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                 type: "TEXT",
                 nullable: false,
                 defaultValue: "");
+
+            migrationBuilder.AlterColumn<string>(
+                name: "order_line_id",
+                table: "invoice_lines",
+                type: "TEXT",
+                nullable: true,
+                oldClrType: typeof(string),
+                oldType: "TEXT");
 
             migrationBuilder.CreateTable(
                 name: "credit_memos",
@@ -85,6 +97,13 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_invoice_lines_order_line_id_first_unit",
+                table: "invoice_lines",
+                columns: new[] { "order_line_id", "first_unit" },
+                unique: true,
+                filter: "first_unit >= 0");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_credit_memos_change_order_id",
                 table: "credit_memos",
                 column: "change_order_id",
@@ -115,6 +134,10 @@ namespace Waybill.Server.Data.Migrations.Sqlite
             migrationBuilder.DropTable(
                 name: "credit_memos");
 
+            migrationBuilder.DropIndex(
+                name: "ix_invoice_lines_order_line_id_first_unit",
+                table: "invoice_lines");
+
             migrationBuilder.DropColumn(
                 name: "fee_amount",
                 table: "orders");
@@ -122,6 +145,22 @@ namespace Waybill.Server.Data.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "returned_unit_runs",
                 table: "order_lines");
+
+            migrationBuilder.AlterColumn<string>(
+                name: "order_line_id",
+                table: "invoice_lines",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: "",
+                oldClrType: typeof(string),
+                oldType: "TEXT",
+                oldNullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_invoice_lines_order_line_id_first_unit",
+                table: "invoice_lines",
+                columns: new[] { "order_line_id", "first_unit" },
+                unique: true);
         }
     }
 }
