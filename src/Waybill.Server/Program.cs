@@ -9,6 +9,7 @@ using Waybill.Server.Orders;
 using Waybill.Server.Payments.Gateways;
 using Waybill.Server.Payments;
 using Waybill.Server.Platform;
+using Waybill.Server.Returns;
 using Waybill.Server.Routing;
 using Waybill.Server.Webhooks;
 
@@ -46,6 +47,7 @@ builder.Services.AddProcessExceptions();
 builder.Services.AddWebhooks();
 builder.Services.AddPaymentGateways(builder.Configuration);
 builder.Services.AddPayments(builder.Configuration);
+builder.Services.AddReturns();
 builder.Services.AddFlows(builder.Configuration);
 
 var app = builder.Build();
@@ -74,6 +76,7 @@ app.MapProcessExceptions();
 app.MapWebhooks();
 app.MapPaymentGateways();
 app.MapPayments();
+app.MapReturns();
 app.MapFlows();
 
 await app.RunAsync();

@@ -167,6 +167,7 @@ public abstract class WaybillDb(DbContextOptions options) : DbContext(options)
         modelBuilder.ConfigurePaymentGateways();
         modelBuilder.ConfigurePayments();
         modelBuilder.ConfigureChanges();
+        modelBuilder.ConfigureReturns();
     }
 
     internal static ValueConverter<T, string> Json<T>() => new(

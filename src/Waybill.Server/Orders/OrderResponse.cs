@@ -37,12 +37,15 @@ public sealed record OrderResponse(
     /// <param name="invoices">The order's invoices, loaded by the caller (none before the first shipment).</param>
     /// <param name="changeOrders">The order's change orders, loaded by the caller (none before the first change).</param>
     /// <param name="creditMemos">The order's credit memos, loaded by the caller (none before the first return).</param>
+    /// <param name="returnOrders">The order's return orders, loaded by the caller (none before the first shipment).</param>
     public static OrderResponse From(Order order, Customer customer, int activeProcessExceptionCount = 0, IReadOnlyList<object>? fulfillmentOrders = null,
-        IReadOnlyList<object>? invoices = null, IReadOnlyList<object>? changeOrders = null, IReadOnlyList<object>? creditMemos = null) =>
-        From(order, CustomerResponse.From(customer), activeProcessExceptionCount, fulfillmentOrders, invoices, changeOrders, creditMemos);
+        IReadOnlyList<object>? invoices = null, IReadOnlyList<object>? changeOrders = null, IReadOnlyList<object>? creditMemos = null,
+        IReadOnlyList<object>? returnOrders = null) =>
+        From(order, CustomerResponse.From(customer), activeProcessExceptionCount, fulfillmentOrders, invoices, changeOrders, creditMemos, returnOrders);
 
     public static OrderResponse From(Order order, CustomerResponse customer, int activeProcessExceptionCount = 0, IReadOnlyList<object>? fulfillmentOrders = null,
-        IReadOnlyList<object>? invoices = null, IReadOnlyList<object>? changeOrders = null, IReadOnlyList<object>? creditMemos = null)
+        IReadOnlyList<object>? invoices = null, IReadOnlyList<object>? changeOrders = null, IReadOnlyList<object>? creditMemos = null,
+        IReadOnlyList<object>? returnOrders = null)
     {
         // Money goes out with exactly the currency's decimals, however the database handed it back.
         var m = (Func<decimal, decimal>)order.Currency.Normalize;
@@ -67,7 +70,7 @@ public sealed record OrderResponse(
         [.. order.Payments.Select(p => PaymentResponse.From(p, m))],
         order.ReservationId,
         activeProcessExceptionCount,
-        fulfillmentOrders ?? [], invoices ?? [], creditMemos ?? [], [], changeOrders ?? []);
+        fulfillmentOrders ?? [], invoices ?? [], creditMemos ?? [], returnOrders ?? [], changeOrders ?? []);
     }
 }
 

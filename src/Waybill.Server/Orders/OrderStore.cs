@@ -38,7 +38,7 @@ public static class OrderStore
 
     /// <summary>
     /// The order as the API shows it, with what other modules hold of it — open process exceptions, fulfillment orders,
-    /// invoices, change orders, credit memos — each looked up only when the order can have some. Every order response and every order
+    /// invoices, change orders, credit memos, return orders — each looked up only when the order can have some. Every order response and every order
     /// event is built here, so they all carry the same fields.
     /// </summary>
     /// <param name="fulfillmentOrders">
@@ -52,7 +52,9 @@ public static class OrderStore
         var invoices = await Payments.Invoices.InvoiceRecords.ResponsesOfOrderAsync(db, order, cancellationToken);
         var changeOrders = await Changes.ChangeOrderRecords.ResponsesOfOrderAsync(db, order, cancellationToken);
         var creditMemos = await Payments.CreditMemos.CreditMemoRecords.ResponsesOfOrderAsync(db, order, cancellationToken);
-        return OrderResponse.From(order, customer, active, [.. fulfillmentOrders is null ? saved : fulfillmentOrders(saved)], invoices, changeOrders, creditMemos);
+        var returnOrders = await Returns.ReturnOrderRecords.ResponsesOfOrderAsync(db, order, cancellationToken);
+        return OrderResponse.From(order, customer, active, [.. fulfillmentOrders is null ? saved : fulfillmentOrders(saved)], invoices, changeOrders, creditMemos,
+            returnOrders);
     }
 
     /// <summary>Writes the order's new events to the outbox and its history, each with the order as it is now.</summary>

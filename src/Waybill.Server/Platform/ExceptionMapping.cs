@@ -27,6 +27,7 @@ public sealed partial class ExceptionMapping(ILogger<ExceptionMapping> logger) :
         ProblemException pe => pe.Problem,
         DomainValidationException ve => Problems.Validation(ve.Errors),
         InvalidTransitionException te => Problems.Create(409, te.Code, "The action is not allowed in this status.", te.Message),
+        FieldRuleException fe => Problems.Rule(fe.Code, fe.Field, fe.Message),
         DomainException de => Problems.Create(422, de.Code, "A business rule was not met.", de.Message),
         DbUpdateConcurrencyException => Problems.Create(409, "version_conflict", "The resource has changed.", "Someone else changed it at the same time. Read it again and retry."),
         BadHttpRequestException bad => FromBadRequest(bad),

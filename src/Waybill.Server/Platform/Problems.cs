@@ -32,6 +32,14 @@ public static class Problems
     public static ProblemDetails Validation(string field, string message) =>
         Validation(new Dictionary<string, string[]> { [field] = [message] });
 
+    /// <summary>A business rule one field broke (422): the code, and <c>errors</c> naming the field as a validation problem does.</summary>
+    public static ProblemDetails Rule(string code, string field, string message)
+    {
+        var problem = Create(422, code, "A business rule was not met.", message);
+        problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
+        return problem;
+    }
+
     public static ProblemDetails MalformedJson(string detail) => Create(400, "malformed_json", "The body is not valid JSON.", detail);
     public static ProblemDetails Unauthorized() => Create(401, "unauthorized", "An API key is needed.", "Send 'Authorization: Bearer <api key>' with a valid key.");
     public static ProblemDetails Forbidden() => Create(403, "forbidden", "This key's role may not do this.");

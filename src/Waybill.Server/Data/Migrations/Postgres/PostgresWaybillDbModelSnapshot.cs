@@ -1542,6 +1542,127 @@ namespace Waybill.Server.Data.Migrations.Postgres
                     b.ToTable("payment_interactions", (string)null);
                 });
 
+            modelBuilder.Entity("Waybill.Domain.Returns.ReturnOrder", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CurrencyCode")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency_code");
+
+                    b.Property<bool>("FeesCharged")
+                        .HasColumnType("boolean")
+                        .HasColumnName("fees_charged");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_id");
+
+                    b.Property<bool>("ReduceShipping")
+                        .HasColumnType("boolean")
+                        .HasColumnName("reduce_shipping");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<string>("_fees")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("fees");
+
+                    b.Property<string>("_receipts")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("receipts");
+
+                    b.HasKey("Id")
+                        .HasName("pk_return_orders");
+
+                    b.HasIndex("OrderId", "CreatedAt")
+                        .HasDatabaseName("ix_return_orders_order_id_created_at");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_return_orders_status_created_at");
+
+                    b.ToTable("return_orders", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Returns.ReturnOrderLine", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<string>("OrderLineId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_line_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<int>("QuantityExpected")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity_expected");
+
+                    b.Property<int>("QuantityReceived")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity_received");
+
+                    b.Property<int>("QuantityRejected")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity_rejected");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("ReturnOrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("return_order_id");
+
+                    b.Property<string>("Sku")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("sku");
+
+                    b.HasKey("Id")
+                        .HasName("pk_return_order_lines");
+
+                    b.HasIndex("OrderLineId")
+                        .HasDatabaseName("ix_return_order_lines_order_line_id");
+
+                    b.HasIndex("ReturnOrderId", "Position")
+                        .IsUnique()
+                        .HasDatabaseName("ix_return_order_lines_return_order_id_position");
+
+                    b.ToTable("return_order_lines", (string)null);
+                });
+
             modelBuilder.Entity("Waybill.Domain.Routing.RoutingAttempt", b =>
                 {
                     b.Property<string>("Id")
@@ -2723,6 +2844,33 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasConstraintName("fk_payment_interactions_orders_order_id");
                 });
 
+            modelBuilder.Entity("Waybill.Domain.Returns.ReturnOrder", b =>
+                {
+                    b.HasOne("Waybill.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_return_orders_orders_order_id");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Returns.ReturnOrderLine", b =>
+                {
+                    b.HasOne("Waybill.Domain.Orders.OrderLine", null)
+                        .WithMany()
+                        .HasForeignKey("OrderLineId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_return_order_lines_order_lines_order_line_id");
+
+                    b.HasOne("Waybill.Domain.Returns.ReturnOrder", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("ReturnOrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_return_order_lines_return_orders_return_order_id");
+                });
+
             modelBuilder.Entity("Waybill.Domain.Routing.RoutingAttempt", b =>
                 {
                     b.HasOne("Waybill.Domain.Orders.Order", null)
@@ -2785,6 +2933,11 @@ namespace Waybill.Server.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Waybill.Domain.Payments.Invoice", b =>
+                {
+                    b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Returns.ReturnOrder", b =>
                 {
                     b.Navigation("Lines");
                 });

@@ -1533,6 +1533,127 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                     b.ToTable("payment_interactions", (string)null);
                 });
 
+            modelBuilder.Entity("Waybill.Domain.Returns.ReturnOrder", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CurrencyCode")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency_code");
+
+                    b.Property<bool>("FeesCharged")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fees_charged");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<bool>("ReduceShipping")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reduce_shipping");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<string>("_fees")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fees");
+
+                    b.Property<string>("_receipts")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("receipts");
+
+                    b.HasKey("Id")
+                        .HasName("pk_return_orders");
+
+                    b.HasIndex("OrderId", "CreatedAt")
+                        .HasDatabaseName("ix_return_orders_order_id_created_at");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_return_orders_status_created_at");
+
+                    b.ToTable("return_orders", (string)null);
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Returns.ReturnOrderLine", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("OrderLineId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_line_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<int>("QuantityExpected")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity_expected");
+
+                    b.Property<int>("QuantityReceived")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity_received");
+
+                    b.Property<int>("QuantityRejected")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity_rejected");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("ReturnOrderId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("return_order_id");
+
+                    b.Property<string>("Sku")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku");
+
+                    b.HasKey("Id")
+                        .HasName("pk_return_order_lines");
+
+                    b.HasIndex("OrderLineId")
+                        .HasDatabaseName("ix_return_order_lines_order_line_id");
+
+                    b.HasIndex("ReturnOrderId", "Position")
+                        .IsUnique()
+                        .HasDatabaseName("ix_return_order_lines_return_order_id_position");
+
+                    b.ToTable("return_order_lines", (string)null);
+                });
+
             modelBuilder.Entity("Waybill.Domain.Routing.RoutingAttempt", b =>
                 {
                     b.Property<string>("Id")
@@ -2708,6 +2829,33 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasConstraintName("fk_payment_interactions_orders_order_id");
                 });
 
+            modelBuilder.Entity("Waybill.Domain.Returns.ReturnOrder", b =>
+                {
+                    b.HasOne("Waybill.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_return_orders_orders_order_id");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Returns.ReturnOrderLine", b =>
+                {
+                    b.HasOne("Waybill.Domain.Orders.OrderLine", null)
+                        .WithMany()
+                        .HasForeignKey("OrderLineId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_return_order_lines_order_lines_order_line_id");
+
+                    b.HasOne("Waybill.Domain.Returns.ReturnOrder", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("ReturnOrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_return_order_lines_return_orders_return_order_id");
+                });
+
             modelBuilder.Entity("Waybill.Domain.Routing.RoutingAttempt", b =>
                 {
                     b.HasOne("Waybill.Domain.Orders.Order", null)
@@ -2770,6 +2918,11 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Waybill.Domain.Payments.Invoice", b =>
+                {
+                    b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Waybill.Domain.Returns.ReturnOrder", b =>
                 {
                     b.Navigation("Lines");
                 });
