@@ -60,8 +60,8 @@ public sealed class ReturnOrder
     /// <summary>
     /// Submits a return order and announces its units on the order (they count as return-initiated at once, so no other
     /// return can take them). It is checked as the direct return of the same units would be — lines, quantities
-    /// (<c>quantity_not_returnable</c>), fee amounts, fees covered by what all the units give back (<c>fee_exceeds_refund</c>)
-    /// — so a return order that is received whole never fails on what was known at submit. A line named twice is one line.
+    /// (<c>quantity_not_returnable</c>), fee amounts — so a return order that is received whole never fails on what was known
+    /// at submit. A line named twice is one line.
     /// </summary>
     public static ReturnOrder Submit(string id, Order order, IReadOnlyList<ReturnRequestLine> request, bool reduceShipping, IReadOnlyList<ReturnFee> fees,
         Func<string> newLineId, DateTimeOffset now)
@@ -155,19 +155,19 @@ public sealed class ReturnOrder
         var rejected = Totals(request, byId, r => r.QuantityRejected);
         ChangeOrder? change = null;
         CreditMemo? memo = null;
+        Invoice? invoice = null;
         List<ReturnFee> fees = [];
         if (received.Count > 0)
         {
             var reasons = _lines.ToDictionary(l => l.OrderLineId, l => l.Reason, StringComparer.Ordinal);
             var lines = received.Select(r => new ReturnRequestLine(r.OrderLineId, r.Quantity, reasons[r.OrderLineId])).ToList();
             var reason = lines.Select(l => l.Reason).Distinct().ToList() is [var only] ? only : null;
-            if (!FeesCharged && _fees.Count > 0)
-            {
-                var credit = -order.PreviewReturn(changeOrderId, lines, ReduceShipping, [], reason, now, announced: true).TotalDelta;
-                if (credit >= _fees.Sum(f => f.Amount)) fees = _fees;
-            }
+            // The fees go with the first receipt that brings units back: they reduce its credit memo, or — beyond its credit —
+            // are invoiced (Invoice.ForChange).
+            if (!FeesCharged) fees = _fees;
             change = order.Return(changeOrderId, lines, ReduceShipping, fees, reason, now, announced: true);
             memo = CreditMemo.ForChange(creditMemoId, order, change, billedCharges, now);
+            invoice = memo is null ? Invoice.ForChange(creditMemoId, order, change, billedCharges, now) : null;
             FeesCharged |= fees.Count > 0;
         }
         if (rejected.Count > 0) order.WithdrawReturn(rejected, now);
@@ -175,7 +175,7 @@ public sealed class ReturnOrder
         foreach (var line in request) byId[line.ReturnLineId].Record(line.QuantityReceived, line.QuantityRejected);
         var receipt = new ReturnReceipt(receiptId, now, change?.Id, memo?.Id, fees,
             [.. request.Select(r => new ReturnReceiptLine(r.ReturnLineId, byId[r.ReturnLineId].OrderLineId, r.QuantityReceived, r.QuantityRejected, r.Condition,
-                string.IsNullOrWhiteSpace(r.LocationCode) ? null : r.LocationCode.Trim()))]);
+                string.IsNullOrWhiteSpace(r.LocationCode) ? null : r.LocationCode.Trim()))], invoice?.Id);
         _receipts.Add(receipt);
         if (_lines.All(l => l.QuantityRemaining == 0)) Status = ReturnOrderStatus.Received;
         Touch(now);
@@ -184,7 +184,7 @@ public sealed class ReturnOrder
             .GroupBy(l => (Location: l.LocationCode!, Sku: byId[l.ReturnLineId].Sku!))
             .Select(g => new Restock(g.Key.Location, g.Key.Sku, g.Sum(l => l.QuantityReceived)))
             .OrderBy(r => r.LocationCode, StringComparer.Ordinal).ThenBy(r => r.Sku, StringComparer.Ordinal).ToList();
-        return new ReturnReceiving(receipt, change, memo, restock);
+        return new ReturnReceiving(receipt, change, memo, invoice, restock);
     }
 
     public void ClearEvents() => _events.Clear();

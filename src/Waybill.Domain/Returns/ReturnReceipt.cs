@@ -19,9 +19,10 @@ public sealed record ReceiptLineRequest(string ReturnLineId, int QuantityReceive
 /// One delivery of a return order received (partial receipts are allowed): what came back, what was rejected, and the
 /// change order and credit memo it created (none when nothing was received or nothing is owed back).
 /// </summary>
-/// <param name="Fees">The fees this receipt charged: the return order's fees go with the first receipt whose credit covers them.</param>
+/// <param name="Fees">The fees this receipt charged: the return order's fees go with the first receipt that brings units back.</param>
+/// <param name="InvoiceId">The invoice of its fees beyond what its units gave back (then it has no credit memo).</param>
 public sealed record ReturnReceipt(string Id, DateTimeOffset ReceivedAt, string? ChangeOrderId, string? CreditMemoId, IReadOnlyList<ReturnFee> Fees,
-    IReadOnlyList<ReturnReceiptLine> Lines);
+    IReadOnlyList<ReturnReceiptLine> Lines, string? InvoiceId = null);
 
 public sealed record ReturnReceiptLine(string ReturnLineId, string OrderLineId, int QuantityReceived, int QuantityRejected, ReturnCondition Condition,
     string? LocationCode);
@@ -30,4 +31,5 @@ public sealed record ReturnReceiptLine(string ReturnLineId, string OrderLineId, 
 public sealed record Restock(string LocationCode, string Sku, int Quantity);
 
 /// <summary>What receiving did: the receipt, and what the caller saves and acts on — the change order, the credit memo, the restock.</summary>
-public sealed record ReturnReceiving(ReturnReceipt Receipt, ChangeOrder? Change, CreditMemo? Memo, IReadOnlyList<Restock> Restock);
+/// <param name="Invoice">The receipt's invoice when its fees exceed what its units give back (then it has no memo; same id the memo would have had).</param>
+public sealed record ReturnReceiving(ReturnReceipt Receipt, ChangeOrder? Change, CreditMemo? Memo, Invoice? Invoice, IReadOnlyList<Restock> Restock);

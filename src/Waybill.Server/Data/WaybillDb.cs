@@ -118,6 +118,9 @@ public abstract class WaybillDb(DbContextOptions options) : DbContext(options)
             l.Ignore(x => x.QuantityAvailableToReturn);
             l.Ignore(x => x.QuantitiesAreConsistent);
             l.Ignore(x => x.ReturnedUnits);
+            l.Ignore(x => x.Appeasements);
+            l.Property<List<UnitAdjustment>>("_appeasements").HasColumnName("appeasements")
+                .HasConversion(JsonList<UnitAdjustment>()).Metadata.SetValueComparer(ListComparer<UnitAdjustment>());
         });
 
         modelBuilder.Entity<PaymentSummary>(p =>

@@ -13,7 +13,8 @@ public static class OrdersModule
         .AddScoped<OrderOperations>()
         .AddScoped<OrderActions>()
         .AddScoped<CanceledStock>()
-        .AddScoped<ReturnRestock>();
+        .AddScoped<ReturnRestock>()
+        .AddScoped<ChangeSubmit>();
 
     public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder routes)
     {
@@ -27,6 +28,8 @@ public static class OrdersModule
         orders.MapReleaseHold();
         orders.MapCancelItems();
         orders.MapReturnItems();
+        orders.MapAdjustItems();
+        orders.MapAdjustDelivery();
         return routes;
     }
 }

@@ -50,12 +50,11 @@ public static class ReceiveReturnOrder
             var previous = returnOrder.Status;
             var receiving = returnOrder.Receive(order, ids.NewId(), lines, ids.NewId(), ids.NewId(), billed, clock.UtcNow);
             if (receiving.Change is not null) db.ChangeOrders.Add(receiving.Change);
-            if (receiving.Memo is not null) db.CreditMemos.Add(receiving.Memo);
             var actor = http.User.Actor();
             foreach (var r in receiving.Restock) await restock.AddAsync(r.LocationCode, r.Sku, r.Quantity, orderId, actor, cancellationToken);
             if (order.Events.Count > 0)
                 OrderStore.RecordEvents(order, await OrderStore.ResponseAsync(db, order, customer, cancellationToken), outbox, audit, actor);
-            if (receiving.Memo is not null) CreditMemoRecords.RecordEvents(receiving.Memo, outbox, audit, actor, null);
+            new ChangeBilling(receiving.Memo, receiving.Invoice).Record(db, outbox, audit, actor);
             ReturnOrderRecords.Record(returnOrder, "receive", previous, outbox, audit, actor,
                 new { receiptId = receiving.Receipt.Id, receiving.Receipt.ChangeOrderId, receiving.Receipt.CreditMemoId, restocked = receiving.Restock });
             var body = ReturnOrderResponse.From(returnOrder);

@@ -35,7 +35,8 @@ public sealed record ReturnOrderResponse(
             [.. returnOrder.Lines.Select(l => new ReturnOrderLineResponse(l.Id, l.OrderLineId, l.Sku, l.QuantityExpected, l.QuantityReceived, l.QuantityRejected,
                 l.QuantityRemaining, l.Reason))],
             [.. returnOrder.Receipts.Select(r => new ReturnReceiptResponse(r.Id, r.ReceivedAt, r.ChangeOrderId, r.CreditMemoId, Fees(r.Fees),
-                [.. r.Lines.Select(l => new ReturnReceiptLineResponse(l.ReturnLineId, l.OrderLineId, l.QuantityReceived, l.QuantityRejected, l.Condition, l.LocationCode))]))],
+                [.. r.Lines.Select(l => new ReturnReceiptLineResponse(l.ReturnLineId, l.OrderLineId, l.QuantityReceived, l.QuantityRejected, l.Condition, l.LocationCode))],
+                r.InvoiceId))],
             returnOrder.ChangeOrderIds, returnOrder.CreditMemoIds, returnOrder.Version, returnOrder.CreatedAt, returnOrder.UpdatedAt);
     }
 }
@@ -47,7 +48,7 @@ public sealed record ReturnOrderLineResponse(string Id, string OrderLineId, stri
     int QuantityRemaining, string? Reason);
 
 public sealed record ReturnReceiptResponse(string Id, DateTimeOffset ReceivedAt, string? ChangeOrderId, string? CreditMemoId, IReadOnlyList<ReturnFeeResponse> Fees,
-    IReadOnlyList<ReturnReceiptLineResponse> Lines);
+    IReadOnlyList<ReturnReceiptLineResponse> Lines, string? InvoiceId);
 
 public sealed record ReturnReceiptLineResponse(string ReturnLineId, string OrderLineId, int QuantityReceived, int QuantityRejected, ReturnCondition Condition,
     string? LocationCode);

@@ -64,17 +64,20 @@ public class ReturnOrderTests
     }
 
     [Fact]
-    public void Fees_wait_for_a_receipt_whose_credit_covers_them()
+    public void Fees_go_with_the_first_receipt_that_brings_units_back_and_beyond_its_credit_are_invoiced()
     {
         var order = Shipped(OrderDrafts.WebNetUsd());
         var rma = Submit(order, 2, new ReturnFee("restocking", 30.00m));
         rma.Approve(OrderDrafts.Now);
-        // One unit credits 21.25: not enough for 30.00, so the fee waits; nothing else about the receipt changes.
+        // A receipt that only rejects brings nothing back: no change, no fee.
         var rejectedOnly = Receive(rma, order, 0, rejected: 1);
-        Assert.Equal((null, null), (rejectedOnly.Change, rejectedOnly.Memo));
+        Assert.Equal((null, null, null, false), (rejectedOnly.Change, rejectedOnly.Memo, rejectedOnly.Invoice, rma.FeesCharged));
         Assert.Equal(1, order.ProductLines.Single().QuantityAvailableToReturn);
+        // One unit credits 21.25 against a 30.00 fee: no memo, an invoice for 8.75.
         var one = Receive(rma, order, 1);
-        Assert.Equal((21.25m, false, 0m), (one.Memo!.TotalAmount, rma.FeesCharged, order.FeeAmount));
+        Assert.Null(one.Memo);
+        Assert.Equal((8.75m, true, 30.00m), (one.Invoice!.TotalAmount, rma.FeesCharged, order.FeeAmount));
+        Assert.Equal(one.Invoice.Id, rma.Receipts[^1].InvoiceId);
     }
 
     [Fact]

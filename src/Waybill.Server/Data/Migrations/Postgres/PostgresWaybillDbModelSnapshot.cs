@@ -1044,6 +1044,11 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("adjustments");
 
+                    b.Property<string>("_appeasements")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("appeasements");
+
                     b.Property<string>("_taxes")
                         .IsRequired()
                         .HasColumnType("text")

@@ -1035,6 +1035,11 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("adjustments");
 
+                    b.Property<string>("_appeasements")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("appeasements");
+
                     b.Property<string>("_taxes")
                         .IsRequired()
                         .HasColumnType("TEXT")

@@ -12,8 +12,8 @@ using Waybill.Server.Data;
 namespace Waybill.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresWaybillDb))]
-    [Migration("20261201060617_ReturnOrders")]
-    partial class ReturnOrders
+    [Migration("20261201062407_Returns")]
+    partial class Returns
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1047,6 +1047,11 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("adjustments");
 
+                    b.Property<string>("_appeasements")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("appeasements");
+
                     b.Property<string>("_taxes")
                         .IsRequired()
                         .HasColumnType("text")
@@ -1350,7 +1355,6 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasColumnName("first_unit");
 
                     b.Property<string>("OrderLineId")
-                        .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("order_line_id");
 
@@ -1379,7 +1383,8 @@ namespace Waybill.Server.Data.Migrations.Postgres
 
                     b.HasIndex("OrderLineId", "FirstUnit")
                         .IsUnique()
-                        .HasDatabaseName("ix_invoice_lines_order_line_id_first_unit");
+                        .HasDatabaseName("ix_invoice_lines_order_line_id_first_unit")
+                        .HasFilter("first_unit >= 0");
 
                     b.ToTable("invoice_lines", (string)null);
                 });
