@@ -33,12 +33,10 @@ public abstract class ReturnOrderTests(WaybillServer server)
     };
 
     /// <summary>An order of <paramref name="quantity"/> units at 10.00, all shipped, invoiced, paid and closed.</summary>
-    /// <param name="authorized">What the card authorized (default: the grand total).</param>
-    private async Task<(PaymentScenario Scenario, string OrderId, string LineId, string Location, string Sku)> ShippedAndPaidAsync(int quantity,
-        decimal? authorized = null)
+    private async Task<(PaymentScenario Scenario, string OrderId, string LineId, string Location, string Sku)> ShippedAndPaidAsync(int quantity)
     {
         var scenario = await PaymentScenario.CreateAsync(_admin);
-        var (orderId, fo) = await scenario.PlaceAsync(quantity, PaymentScenario.Payment("auth_ok_" + Guid.NewGuid().ToString("N")[..8], authorized ?? 10.00m * quantity));
+        var (orderId, fo) = await scenario.PlaceAsync(quantity, PaymentScenario.Payment("auth_ok_" + Guid.NewGuid().ToString("N")[..8], 10.00m * quantity));
         var shipment = await scenario.ShipAsync(fo, quantity);
         Assert.Equal("paid", (await scenario.SettledInvoiceOf(orderId, shipment["id"].Str()))["status"].Str());
         var order = await PaymentScenario.Eventually(() => _admin.GetOrder(orderId), o => o["status"].Str() == "closed");
@@ -178,9 +176,14 @@ public abstract class ReturnOrderTests(WaybillServer server)
     [Fact]
     public async Task Fees_beyond_what_comes_back_are_invoiced_and_captured_not_credited()
     {
-        // Paid 20.00 for two units on a card that authorized 25.00; one comes back (10.00) with 12.50 of fees: the customer
-        // owes 2.50 more, captured from what is left of the authorization.
-        var (scenario, orderId, lineId, location, _) = await ShippedAndPaidAsync(2, authorized: 25.00m);
+        // Three units at 10.00 on a card that authorized 30.00; two shipped and paid. One comes back (10.00) with 12.50 of
+        // fees: the customer owes 2.50 more, captured from what is left of the authorization.
+        var scenario = await PaymentScenario.CreateAsync(_admin);
+        var (orderId, fo) = await scenario.PlaceAsync(3, PaymentScenario.Payment("auth_ok_" + Guid.NewGuid().ToString("N")[..8], 30.00m));
+        var shipment = await scenario.ShipAsync(fo, 2);
+        Assert.Equal("paid", (await scenario.SettledInvoiceOf(orderId, shipment["id"].Str()))["status"].Str());
+        var lineId = (await _admin.GetOrder(orderId)).LineOf("l1")["id"].Str();
+        var location = fo["location"].Str();
         var (id, returnLineId) = await ApprovedAsync(orderId, lineId, 1, ("restocking", 10.00m), ("return_shipping", 2.50m));
         var received = await (await _admin.PostJson($"/api/v1/return-orders/{id}/receive", Receipt((returnLineId, 1, 0, "resellable", location))))
             .Expect(HttpStatusCode.OK);
@@ -194,7 +197,7 @@ public abstract class ReturnOrderTests(WaybillServer server)
         Assert.Equal(12.50m, invoice["lines"]!.AsArray().Where(l => l!["type"].Str() == "fee").Sum(l => l!["totalAmount"].Dec()));
         Assert.Empty(await _admin.ReadAll($"/api/v1/credit-memos?orderId={orderId}"));
         var order = await _admin.GetOrder(orderId);
-        Assert.Equal((22.50m, 12.50m), (order["totals"]!["grandTotalAmount"].Dec(), order["totals"]!["feeAmount"].Dec()));
+        Assert.Equal((32.50m, 12.50m), (order["totals"]!["grandTotalAmount"].Dec(), order["totals"]!["feeAmount"].Dec()));
         await scenario.AssertMoneyAddsUp(orderId);
     }
 

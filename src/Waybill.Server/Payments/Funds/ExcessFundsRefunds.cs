@@ -8,8 +8,11 @@ using Waybill.Server.Platform;
 
 namespace Waybill.Server.Payments.Funds;
 
-/// <summary>What ensure-refunds of excess funds came to: what is still unapplied, and why nothing was done when nothing was.</summary>
-public sealed record ExcessRefundResponse(string OrderId, decimal UnappliedAmount, decimal RefundPending, string? Skipped);
+/// <summary>
+/// What ensure-refunds of excess funds came to: what is still unapplied, what is being refunded, why nothing was refunded
+/// when nothing was, and how much unneeded authorization is being voided.
+/// </summary>
+public sealed record ExcessRefundResponse(string OrderId, decimal UnappliedAmount, decimal RefundPending, string? Skipped, decimal AuthorizationReleasing = 0m);
 
 /// <summary>
 /// Ensure-refunds of excess funds (domain.md "Payments"): captured money the order no longer needs — its unapplied
@@ -17,7 +20,8 @@ public sealed record ExcessRefundResponse(string OrderId, decimal UnappliedAmoun
 /// after capture) — is refunded to the payments that have something to refund — an exact match first, otherwise the
 /// largest — in the same rounds as ensure-funds (<see cref="PaymentRounds"/>). Refunds still under
 /// way are not asked for again, so two callers racing refund the excess once. When no payment can take it, a refund
-/// process exception is raised (once per order).
+/// process exception is raised (once per order). In the same rounds, authorization the order no longer needs is voided
+/// (domain.md "Flows" 5: a cancel before capture reduces the authorization).
 /// </summary>
 public sealed class ExcessFundsRefunds(IServiceScopeFactory scopes, PaymentRounds rounds)
 {
@@ -55,8 +59,10 @@ public sealed class ExcessFundsRefunds(IServiceScopeFactory scopes, PaymentRound
                 .Select(p => new PaymentAvailability(p.Id, p.AvailableToRefund - open.Where(o => o.PaymentId == p.Id).Sum(o => o.Amount)))
                 .Where(a => a.Available > 0).ToList();
             var refunds = excess > 0 ? requests.Request(order, FundsPlan.Cover(excess, available), PaymentInteractionType.Refund, null, null, now) : [];
-            IReadOnlyList<PaymentCallRequest> calls = [.. askedAgain, .. refunds];
             var planned = refunds.Sum(c => c.Call.Amount);
+            var voids = requests.Request(order, await UnneededAuthorizationAsync(requests, order, invoicesPaid, pending + planned, excluded, now, cancellationToken),
+                PaymentInteractionType.Void, null, null, now);
+            IReadOnlyList<PaymentCallRequest> calls = [.. askedAgain, .. refunds, .. voids];
             string? skipped = excess <= 0 ? (pending > 0 ? "Refunds of the excess are under way." : "The order has no excess funds: what it captured is still to be paid for.") : null;
             if (excess > planned && pending == 0 && calls.Count == 0)
             {
@@ -67,7 +73,36 @@ public sealed class ExcessFundsRefunds(IServiceScopeFactory scopes, PaymentRound
             }
             await db.SaveChangesAsync(cancellationToken);
             return new PaymentRoundPlan<ExcessRefundResponse>(orderId, calls,
-                new ExcessRefundResponse(orderId, currency.Normalize(order.UnappliedPaymentAmount), currency.Normalize(pending + planned), skipped));
+                new ExcessRefundResponse(orderId, currency.Normalize(order.UnappliedPaymentAmount), currency.Normalize(pending + planned), skipped,
+                    currency.Normalize(voids.Sum(v => v.Call.Amount))));
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Authorization the order no longer needs — what its payments can still capture beyond what is left to be paid (the
+    /// grand total less invoices paid net of credit memos, less the unapplied balance that stays and captures under way) —
+    /// to be voided, from the smallest holds first, so a cancel before capture lets go of the customer's money and the
+    /// fewest cards stay held. Expired authorizations hold nothing and are left alone.
+    /// </summary>
+    private static async Task<IReadOnlyList<PaymentDraw>> UnneededAuthorizationAsync(PaymentRequests requests, Domain.Orders.Order order, decimal invoicesPaid,
+        decimal refunding, HashSet<string> excluded, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var underWay = (await requests.OpenAsync(order.Id, cancellationToken)).Where(c => c.Type is PaymentInteractionType.Capture or PaymentInteractionType.Void).ToList();
+        var stillToPay = Math.Max(0m, order.Totals.GrandTotalAmount - invoicesPaid);
+        var covered = order.UnappliedPaymentAmount - refunding + underWay.Where(c => c.Type == PaymentInteractionType.Capture).Sum(c => c.Amount);
+        var needed = Math.Max(0m, stillToPay - covered);
+        var holds = order.Payments.Where(p => !excluded.Contains(p.Id) && !p.IsExpiredAt(now))
+            .Select(p => new PaymentAvailability(p.Id, p.AvailableToCapture - underWay.Where(c => c.PaymentId == p.Id).Sum(c => c.Amount)))
+            .Where(a => a.Available > 0).OrderBy(a => a.Available).ToList();
+        var unneeded = holds.Sum(a => a.Available) - needed;
+        var draws = new List<PaymentDraw>();
+        foreach (var hold in holds)
+        {
+            if (unneeded <= 0) break;
+            var take = Math.Min(hold.Available, unneeded);
+            draws.Add(new PaymentDraw(hold.PaymentId, take));
+            unneeded -= take;
+        }
+        return draws;
     }
 }
