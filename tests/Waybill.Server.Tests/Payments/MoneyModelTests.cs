@@ -26,7 +26,7 @@ public abstract class MoneyModelTests(WaybillServer server)
 
     public sealed record PaymentSpec(PaymentKind Kind, int Tenths);
 
-    public enum StepKind { Ship, EnsureFunds, AddAuthorization, RepeatNotification }
+    public enum StepKind { Ship, EnsureFunds, AddAuthorization, RepeatNotification, Return }
 
     public sealed record Step(StepKind Kind, int Size);
 
@@ -40,7 +40,7 @@ public abstract class MoneyModelTests(WaybillServer server)
             select new PaymentSpec(kind, tenths)).Select(l => l.Take(3).ToList()).Where(l => l.Count > 0)
         from steps in Gen.ListOf(
             from kind in Gen.Frequency((4, Gen.Constant(StepKind.Ship)), (2, Gen.Constant(StepKind.EnsureFunds)),
-                (1, Gen.Constant(StepKind.AddAuthorization)), (1, Gen.Constant(StepKind.RepeatNotification)))
+                (1, Gen.Constant(StepKind.AddAuthorization)), (1, Gen.Constant(StepKind.RepeatNotification)), (1, Gen.Constant(StepKind.Return)))
             from size in Gen.Choose(1, 3)
             select new Step(kind, size)).Select(l => l.Take(6).ToList())
         select new Case(quantity, payments, steps);
@@ -72,6 +72,8 @@ public abstract class MoneyModelTests(WaybillServer server)
         var (orderId, fo) = await scenario.PlaceAsync(c.Quantity, payments);
         var checkout = payments.Sum(p => p["capturedAmount"].Dec());
         var shipped = 0;
+        var returned = 0;
+        var lineId = (await _admin.GetOrder(orderId)).LineOf("l1")["id"].Str();
 
         foreach (var step in c.Steps)
         {
@@ -96,6 +98,15 @@ public abstract class MoneyModelTests(WaybillServer server)
                 case StepKind.RepeatNotification:
                     await RepeatAsyncCaptureNotificationsAsync(scenario, orderId);
                     break;
+                case StepKind.Return when shipped > returned:
+                    // Units come back: a credit memo, refunded by flow 6 from what was captured.
+                    var back = Math.Min(step.Size, shipped - returned);
+                    await (await _admin.PostJson($"/api/v1/orders/{orderId}/returns", new JsonObject
+                    {
+                        ["lines"] = new JsonArray(new JsonObject { ["lineId"] = lineId, ["quantity"] = back, ["reason"] = "changed_mind" }),
+                    })).Expect(HttpStatusCode.Created);
+                    returned += back;
+                    break;
             }
             await SettledAsync(scenario, orderId, shipped);
             await BooksAgreeOnceSettledAsync(scenario, orderId, checkout);
@@ -112,12 +123,18 @@ public abstract class MoneyModelTests(WaybillServer server)
             foreach (var failed in unpaid)
                 await (await _admin.PostJson($"/api/v1/invoices/{failed["id"].Str()}/ensure-funds", null)).Expect(HttpStatusCode.OK);
         }
+        // A credit memo no payment could take (its units' invoice had failed: nothing was captured for them) is refunded now.
+        await SettledAsync(scenario, orderId, c.Quantity);
+        foreach (var memo in (await _admin.ReadAll($"/api/v1/credit-memos?orderId={orderId}")).Where(m => m["status"].Str() == "open"))
+            await (await _admin.PostJson($"/api/v1/credit-memos/{memo["id"].Str()}/ensure-refunds", null)).Expect(HttpStatusCode.OK);
         var closed = await PaymentScenario.Eventually(() => _admin.GetOrder(orderId), o => o["status"].Str() == "closed");
         Assert.Equal("closed", closed["status"].Str());
         await BooksAgreeOnceSettledAsync(scenario, orderId, checkout);
         var final = await scenario.PaymentsOf(orderId);
         var summaries = final["summaries"]!.AsArray();
-        Assert.Equal(total, summaries.Sum(s => s!["capturedAmount"].Dec() - s["refundedAmount"].Dec()));
+        Assert.Equal(10.00m * (c.Quantity - returned), closed["totals"]!["grandTotalAmount"].Dec());
+        Assert.Equal(10.00m * (c.Quantity - returned), summaries.Sum(s => s!["capturedAmount"].Dec() - s["refundedAmount"].Dec()));
+        Assert.All(await _admin.ReadAll($"/api/v1/credit-memos?orderId={orderId}"), m => Assert.Equal("refunded", m["status"].Str()));
         Assert.Equal(0m, final["unappliedAmount"].Dec());
         Assert.All(await scenario.InvoicesOf(orderId), i => Assert.Equal("paid", i["status"].Str()));
         return true;
@@ -130,8 +147,15 @@ public abstract class MoneyModelTests(WaybillServer server)
         {
             var invoices = await scenario.InvoicesOf(orderId);
             var payments = await scenario.PaymentsOf(orderId);
+            // A credit memo is settled when refunded, or when no payment could take it (a refund process exception names it).
+            var memos = await scenario.Admin.ReadAll($"/api/v1/credit-memos?orderId={orderId}");
+            var exceptions = memos.Any(m => m["status"].Str() == "open")
+                ? await scenario.Admin.ReadAll($"/api/v1/process-exceptions?orderId={orderId}")
+                : [];
             return invoices.Sum(i => i["lines"]!.AsArray().Where(l => l!["type"].Str() == "product").Sum(l => l!["quantity"]!.GetValue<int>())) == shipped
                    && invoices.All(i => i["status"].Str() != "open")
+                   && memos.All(m => m["status"].Str() == "refunded"
+                                     || exceptions.Any(e => e["category"].Str() == "refund" && e["message"].Str().Contains(m["id"].Str(), StringComparison.Ordinal)))
                    && payments["interactions"]!.AsArray().All(i => i!["result"].Str() != "pending");
         }, done => done);
         if (!settled)

@@ -60,7 +60,7 @@ public sealed class ExcessFundsRefunds(IServiceScopeFactory scopes, PaymentRound
                 .Where(a => a.Available > 0).ToList();
             var refunds = excess > 0 ? requests.Request(order, FundsPlan.Cover(excess, available), PaymentInteractionType.Refund, null, null, now) : [];
             var planned = refunds.Sum(c => c.Call.Amount);
-            var voids = requests.Request(order, await UnneededAuthorizationAsync(requests, order, invoicesPaid, pending + planned, excluded, now, cancellationToken),
+            var voids = requests.Request(order, await UnneededAuthorizationAsync(db, requests, order, invoicesPaid, pending + planned, excluded, now, cancellationToken),
                 PaymentInteractionType.Void, null, null, now);
             IReadOnlyList<PaymentCallRequest> calls = [.. askedAgain, .. refunds, .. voids];
             string? skipped = excess <= 0 ? (pending > 0 ? "Refunds of the excess are under way." : "The order has no excess funds: what it captured is still to be paid for.") : null;
@@ -81,28 +81,34 @@ public sealed class ExcessFundsRefunds(IServiceScopeFactory scopes, PaymentRound
     /// <summary>
     /// Authorization the order no longer needs — what its payments can still capture beyond what is left to be paid (the
     /// grand total less invoices paid net of credit memos, less the unapplied balance that stays and captures under way) —
-    /// to be voided, from the smallest holds first, so a cancel before capture lets go of the customer's money and the
-    /// fewest cards stay held. Expired authorizations hold nothing and are left alone.
+    /// to be voided: every hold but what ensure-funds would capture for what is left (exact match first, else the largest;
+    /// cards that declined a capture kept last), so a cancel before capture lets go of the customer's money and the holds
+    /// kept are the ones that will be used. Expired authorizations hold nothing and are left alone; a card that declined a
+    /// void is not asked again.
     /// </summary>
-    private static async Task<IReadOnlyList<PaymentDraw>> UnneededAuthorizationAsync(PaymentRequests requests, Domain.Orders.Order order, decimal invoicesPaid,
-        decimal refunding, HashSet<string> excluded, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<PaymentDraw>> UnneededAuthorizationAsync(WaybillDb db, PaymentRequests requests, Domain.Orders.Order order,
+        decimal invoicesPaid, decimal refunding, HashSet<string> excluded, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // A card that declined a capture is the last one to keep; one that declined a void is not asked again.
+        var declined = await db.PaymentInteractions.AsNoTracking()
+            .Where(i => i.OrderId == order.Id && i.Result == PaymentInteractionResult.Declined
+                        && (i.Type == PaymentInteractionType.Capture || i.Type == PaymentInteractionType.Void))
+            .Select(i => new { i.PaymentId, i.Type }).ToListAsync(cancellationToken);
         var underWay = (await requests.OpenAsync(order.Id, cancellationToken)).Where(c => c.Type is PaymentInteractionType.Capture or PaymentInteractionType.Void).ToList();
         var stillToPay = Math.Max(0m, order.Totals.GrandTotalAmount - invoicesPaid);
         var covered = order.UnappliedPaymentAmount - refunding + underWay.Where(c => c.Type == PaymentInteractionType.Capture).Sum(c => c.Amount);
         var needed = Math.Max(0m, stillToPay - covered);
-        var holds = order.Payments.Where(p => !excluded.Contains(p.Id) && !p.IsExpiredAt(now))
+        var holds = order.Payments.Where(p => !excluded.Contains(p.Id) && !p.IsExpiredAt(now)
+                                              && !declined.Any(d => d.PaymentId == p.Id && d.Type == PaymentInteractionType.Void))
             .Select(p => new PaymentAvailability(p.Id, p.AvailableToCapture - underWay.Where(c => c.PaymentId == p.Id).Sum(c => c.Amount)))
-            .Where(a => a.Available > 0).OrderBy(a => a.Available).ToList();
-        var unneeded = holds.Sum(a => a.Available) - needed;
-        var draws = new List<PaymentDraw>();
-        foreach (var hold in holds)
-        {
-            if (unneeded <= 0) break;
-            var take = Math.Min(hold.Available, unneeded);
-            draws.Add(new PaymentDraw(hold.PaymentId, take));
-            unneeded -= take;
-        }
+            .Where(a => a.Available > 0).ToList();
+        // Kept: what ensure-funds would capture for what is left to pay (exact match first, else the largest), cards that
+        // captured well before cards that declined; the rest goes.
+        var reliable = holds.Where(h => !declined.Any(d => d.PaymentId == h.PaymentId && d.Type == PaymentInteractionType.Capture)).ToList();
+        var kept = FundsPlan.Cover(needed, reliable).ToDictionary(d => d.PaymentId, d => d.Amount);
+        var rest = needed - kept.Values.Sum();
+        foreach (var draw in FundsPlan.Cover(rest, holds.Except(reliable))) kept[draw.PaymentId] = draw.Amount;
+        var draws = holds.Select(h => new PaymentDraw(h.PaymentId, h.Available - kept.GetValueOrDefault(h.PaymentId))).Where(d => d.Amount > 0).ToList();
         return draws;
     }
 }

@@ -96,7 +96,9 @@ public sealed class InvoiceFunding(IServiceScopeFactory scopes, PaymentRounds ro
                 var available = new List<PaymentAvailability>();
                 foreach (var payment in order.Payments.Where(p => !excluded.Contains(p.Id)))
                 {
-                    var left = payment.AvailableToCapture - open.Where(o => o.PaymentId == payment.Id).Sum(o => o.Amount);
+                    // A void under way (authorization the order no longer needed) takes its part of the hold too.
+                    var left = payment.AvailableToCapture - open.Where(o => o.PaymentId == payment.Id).Sum(o => o.Amount)
+                        - underWay.Where(o => o.Type == PaymentInteractionType.Void && o.PaymentId == payment.Id).Sum(o => o.Amount);
                     if (left <= 0) continue;
                     if (payment.IsExpiredAt(now))
                     {
