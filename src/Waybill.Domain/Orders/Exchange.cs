@@ -123,7 +123,9 @@ public static class Exchange
         IReadOnlyList<ReturnFee> fees = credit > 0 ? [new ReturnFee(FeeType, credit)] : [];
         IReadOnlyList<PaymentDraft> payments = credit > 0 ? [new PaymentDraft(PaymentMethod, Gateway, externalReference, credit, credit, null)] : [];
         var draft = new OrderDraft(Channel, externalReference, now, currency, original.Taxation, original.BillingAddress,
-            [new DeliveryGroupDraft(group.Reference, group.DeliveryMethod, group.ShippingAddress, new DeliveryChargeDraft(0m, 0m, []), drafts)], [], payments)
+            // Copies: the new group owns its delivery method (an owned entity belongs to one group).
+            [new DeliveryGroupDraft(group.Reference, group.DeliveryMethod with { }, group.ShippingAddress with { }, new DeliveryChargeDraft(0m, 0m, []), drafts)],
+            [], payments)
         {
             OriginalOrderId = original.Id,
         };
