@@ -7,6 +7,11 @@ public enum ChangeOrderKind
     Return,
     /// <summary>An appeasement on lines or on a delivery charge: less to pay, no units move.</summary>
     Adjustment,
+    /// <summary>
+    /// What an exchange's return will do once received whole (decision 0037): shown by the exchange's answer, never saved —
+    /// each receipt of its return order saves a <c>return</c> change order.
+    /// </summary>
+    Exchange,
 }
 
 /// <summary>

@@ -31,6 +31,8 @@ public sealed partial class Order
     public Address? BillingAddress { get; private set; }
     /// <summary>The reservation holding the order's stock since capture (null until stock was asked for).</summary>
     public string? ReservationId { get; private set; }
+    /// <summary>For an exchange order (channel <c>exchange</c>), the order whose returned units pay for it.</summary>
+    public string? OriginalOrderId { get; private set; }
 
     /// <summary>
     /// Captured money not applied to an invoice nor refunded yet (domain.md "Payments"): captured at checkout, or more
@@ -97,6 +99,7 @@ public sealed partial class Order
             UpdatedAt = now,
             CustomerId = customerId,
             CapturedBy = draft.CapturedBy,
+            OriginalOrderId = draft.OriginalOrderId,
             BillingAddress = draft.BillingAddress,
         };
 

@@ -18,6 +18,9 @@ public sealed record OrderDraft(
 {
     /// <summary>Who handed the order over (the API key's id): a storefront reads only the orders it captured.</summary>
     public string? CapturedBy { get; init; }
+
+    /// <summary>The order an exchange order replaces units of (decision 0037); null for an order a channel sent.</summary>
+    public string? OriginalOrderId { get; init; }
 }
 
 public sealed record DeliveryGroupDraft(

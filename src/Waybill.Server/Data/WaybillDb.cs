@@ -57,6 +57,9 @@ public abstract class WaybillDb(DbContextOptions options) : DbContext(options)
             o.HasIndex(x => x.OrderNumber).IsUnique();
             o.HasIndex(x => x.CustomerId);
             o.HasIndex(x => x.CapturedBy);
+            // An exchange order points at the order whose returned units pay for it (decision 0037).
+            o.HasIndex(x => x.OriginalOrderId);
+            o.HasOne<Order>().WithMany().HasForeignKey(x => x.OriginalOrderId);
             o.HasIndex(x => x.Status);
             o.Property(x => x.BillingAddress).HasConversion(Json<Address?>()).Metadata.SetValueComparer(Comparer<Address?>());
             o.Ignore(x => x.OrderAdjustments);

@@ -30,7 +30,8 @@ public sealed record OrderResponse(
     IReadOnlyList<object> Invoices,
     IReadOnlyList<object> CreditMemos,
     IReadOnlyList<object> ReturnOrders,
-    IReadOnlyList<object> ChangeOrders)
+    IReadOnlyList<object> ChangeOrders,
+    string? OriginalOrderId)
 {
     /// <param name="activeProcessExceptionCount">The order's open process exceptions, counted by the caller (0 at capture).</param>
     /// <param name="fulfillmentOrders">The order's fulfillment orders, loaded by the caller (none at capture).</param>
@@ -70,7 +71,8 @@ public sealed record OrderResponse(
         [.. order.Payments.Select(p => PaymentResponse.From(p, m))],
         order.ReservationId,
         activeProcessExceptionCount,
-        fulfillmentOrders ?? [], invoices ?? [], creditMemos ?? [], returnOrders ?? [], changeOrders ?? []);
+        fulfillmentOrders ?? [], invoices ?? [], creditMemos ?? [], returnOrders ?? [], changeOrders ?? [],
+        order.OriginalOrderId);
     }
 }
 

@@ -28,6 +28,7 @@ public static class OrdersModule
         orders.MapReleaseHold();
         orders.MapCancelItems();
         orders.MapReturnItems();
+        orders.MapExchangeItems();
         orders.MapAdjustItems();
         orders.MapAdjustDelivery();
         return routes;

@@ -24,6 +24,7 @@ public static class PaymentGatewaysModule
         // The payments module registers the handler that applies notifications; until then they are logged.
         services.TryAddScoped<IPaymentNotificationHandler, LoggingPaymentNotificationHandler>();
         services.AddMockGateway();
+        services.AddSingleton<IPaymentGateway, ExchangeCreditGateway>();
         return services;
     }
 

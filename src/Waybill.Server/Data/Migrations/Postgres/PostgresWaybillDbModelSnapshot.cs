@@ -878,6 +878,10 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ordered_at");
 
+                    b.Property<string>("OriginalOrderId")
+                        .HasColumnType("text")
+                        .HasColumnName("original_order_id");
+
                     b.Property<string>("ReservationId")
                         .HasColumnType("text")
                         .HasColumnName("reservation_id");
@@ -930,6 +934,9 @@ namespace Waybill.Server.Data.Migrations.Postgres
                     b.HasIndex("OrderNumber")
                         .IsUnique()
                         .HasDatabaseName("ix_orders_order_number");
+
+                    b.HasIndex("OriginalOrderId")
+                        .HasDatabaseName("ix_orders_original_order_id");
 
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_orders_status");
@@ -2770,6 +2777,11 @@ namespace Waybill.Server.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_orders_customers_customer_id");
+
+                    b.HasOne("Waybill.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OriginalOrderId")
+                        .HasConstraintName("fk_orders_orders_original_order_id");
                 });
 
             modelBuilder.Entity("Waybill.Domain.Orders.OrderLine", b =>

@@ -869,6 +869,10 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("ordered_at");
 
+                    b.Property<string>("OriginalOrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("original_order_id");
+
                     b.Property<string>("ReservationId")
                         .HasColumnType("TEXT")
                         .HasColumnName("reservation_id");
@@ -921,6 +925,9 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                     b.HasIndex("OrderNumber")
                         .IsUnique()
                         .HasDatabaseName("ix_orders_order_number");
+
+                    b.HasIndex("OriginalOrderId")
+                        .HasDatabaseName("ix_orders_original_order_id");
 
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_orders_status");
@@ -2755,6 +2762,11 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_orders_customers_customer_id");
+
+                    b.HasOne("Waybill.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OriginalOrderId")
+                        .HasConstraintName("fk_orders_orders_original_order_id");
                 });
 
             modelBuilder.Entity("Waybill.Domain.Orders.OrderLine", b =>
