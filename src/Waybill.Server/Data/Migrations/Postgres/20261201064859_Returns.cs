@@ -1,8 +1,9 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Waybill.Server.Data.Migrations.Sqlite
+namespace Waybill.Server.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class Returns : Migration
@@ -17,48 +18,54 @@ namespace Waybill.Server.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<decimal>(
                 name: "fee_amount",
                 table: "orders",
-                type: "TEXT",
+                type: "numeric(19,4)",
                 precision: 19,
                 scale: 4,
                 nullable: false,
                 defaultValue: 0m);
 
             migrationBuilder.AddColumn<string>(
+                name: "original_order_id",
+                table: "orders",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
                 name: "appeasements",
                 table: "order_lines",
-                type: "TEXT",
+                type: "text",
                 nullable: false,
                 defaultValue: "[]");
 
             migrationBuilder.AddColumn<string>(
                 name: "returned_unit_runs",
                 table: "order_lines",
-                type: "TEXT",
+                type: "text",
                 nullable: false,
                 defaultValue: "");
 
             migrationBuilder.AlterColumn<string>(
                 name: "order_line_id",
                 table: "invoice_lines",
-                type: "TEXT",
+                type: "text",
                 nullable: true,
                 oldClrType: typeof(string),
-                oldType: "TEXT");
+                oldType: "text");
 
             migrationBuilder.CreateTable(
                 name: "credit_memos",
                 columns: table => new
                 {
-                    id = table.Column<string>(type: "TEXT", nullable: false),
-                    order_id = table.Column<string>(type: "TEXT", nullable: false),
-                    change_order_id = table.Column<string>(type: "TEXT", nullable: false),
-                    status = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    currency_code = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
-                    total_amount = table.Column<decimal>(type: "TEXT", precision: 19, scale: 4, nullable: false),
-                    refunded_amount = table.Column<decimal>(type: "TEXT", precision: 19, scale: 4, nullable: false),
-                    version = table.Column<int>(type: "INTEGER", nullable: false),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                    id = table.Column<string>(type: "text", nullable: false),
+                    order_id = table.Column<string>(type: "text", nullable: false),
+                    change_order_id = table.Column<string>(type: "text", nullable: false),
+                    status = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    currency_code = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    total_amount = table.Column<decimal>(type: "numeric(19,4)", precision: 19, scale: 4, nullable: false),
+                    refunded_amount = table.Column<decimal>(type: "numeric(19,4)", precision: 19, scale: 4, nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -81,17 +88,17 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                 name: "return_orders",
                 columns: table => new
                 {
-                    id = table.Column<string>(type: "TEXT", nullable: false),
-                    order_id = table.Column<string>(type: "TEXT", nullable: false),
-                    currency_code = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
-                    status = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    reduce_shipping = table.Column<bool>(type: "INTEGER", nullable: false),
-                    fees_charged = table.Column<bool>(type: "INTEGER", nullable: false),
-                    version = table.Column<int>(type: "INTEGER", nullable: false),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    updated_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    fees = table.Column<string>(type: "TEXT", nullable: false),
-                    receipts = table.Column<string>(type: "TEXT", nullable: false)
+                    id = table.Column<string>(type: "text", nullable: false),
+                    order_id = table.Column<string>(type: "text", nullable: false),
+                    currency_code = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    status = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    reduce_shipping = table.Column<bool>(type: "boolean", nullable: false),
+                    fees_charged = table.Column<bool>(type: "boolean", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    fees = table.Column<string>(type: "text", nullable: false),
+                    receipts = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -108,16 +115,16 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                 name: "credit_memo_lines",
                 columns: table => new
                 {
-                    credit_memo_id = table.Column<string>(type: "TEXT", nullable: false),
-                    position = table.Column<int>(type: "INTEGER", nullable: false),
-                    order_line_id = table.Column<string>(type: "TEXT", nullable: true),
-                    type = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    reason = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    quantity = table.Column<int>(type: "INTEGER", nullable: false),
-                    amount = table.Column<decimal>(type: "TEXT", precision: 19, scale: 4, nullable: false),
-                    adjustment_amount = table.Column<decimal>(type: "TEXT", precision: 19, scale: 4, nullable: false),
-                    tax_amount = table.Column<decimal>(type: "TEXT", precision: 19, scale: 4, nullable: false),
-                    total_amount = table.Column<decimal>(type: "TEXT", precision: 19, scale: 4, nullable: false)
+                    credit_memo_id = table.Column<string>(type: "text", nullable: false),
+                    position = table.Column<int>(type: "integer", nullable: false),
+                    order_line_id = table.Column<string>(type: "text", nullable: true),
+                    type = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    reason = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    quantity = table.Column<int>(type: "integer", nullable: false),
+                    amount = table.Column<decimal>(type: "numeric(19,4)", precision: 19, scale: 4, nullable: false),
+                    adjustment_amount = table.Column<decimal>(type: "numeric(19,4)", precision: 19, scale: 4, nullable: false),
+                    tax_amount = table.Column<decimal>(type: "numeric(19,4)", precision: 19, scale: 4, nullable: false),
+                    total_amount = table.Column<decimal>(type: "numeric(19,4)", precision: 19, scale: 4, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -134,15 +141,15 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                 name: "return_order_lines",
                 columns: table => new
                 {
-                    id = table.Column<string>(type: "TEXT", nullable: false),
-                    return_order_id = table.Column<string>(type: "TEXT", nullable: false),
-                    position = table.Column<int>(type: "INTEGER", nullable: false),
-                    order_line_id = table.Column<string>(type: "TEXT", nullable: false),
-                    sku = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    quantity_expected = table.Column<int>(type: "INTEGER", nullable: false),
-                    quantity_received = table.Column<int>(type: "INTEGER", nullable: false),
-                    quantity_rejected = table.Column<int>(type: "INTEGER", nullable: false),
-                    reason = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                    id = table.Column<string>(type: "text", nullable: false),
+                    return_order_id = table.Column<string>(type: "text", nullable: false),
+                    position = table.Column<int>(type: "integer", nullable: false),
+                    order_line_id = table.Column<string>(type: "text", nullable: false),
+                    sku = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    quantity_expected = table.Column<int>(type: "integer", nullable: false),
+                    quantity_received = table.Column<int>(type: "integer", nullable: false),
+                    quantity_rejected = table.Column<int>(type: "integer", nullable: false),
+                    reason = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -160,6 +167,11 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_original_order_id",
+                table: "orders",
+                column: "original_order_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_invoice_lines_order_line_id_first_unit",
@@ -209,11 +221,22 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                 name: "ix_return_orders_status_created_at",
                 table: "return_orders",
                 columns: new[] { "status", "created_at" });
+
+            migrationBuilder.AddForeignKey(
+                name: "fk_orders_orders_original_order_id",
+                table: "orders",
+                column: "original_order_id",
+                principalTable: "orders",
+                principalColumn: "id");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropForeignKey(
+                name: "fk_orders_orders_original_order_id",
+                table: "orders");
+
             migrationBuilder.DropTable(
                 name: "credit_memo_lines");
 
@@ -227,11 +250,19 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                 name: "return_orders");
 
             migrationBuilder.DropIndex(
+                name: "ix_orders_original_order_id",
+                table: "orders");
+
+            migrationBuilder.DropIndex(
                 name: "ix_invoice_lines_order_line_id_first_unit",
                 table: "invoice_lines");
 
             migrationBuilder.DropColumn(
                 name: "fee_amount",
+                table: "orders");
+
+            migrationBuilder.DropColumn(
+                name: "original_order_id",
                 table: "orders");
 
             migrationBuilder.DropColumn(
@@ -245,11 +276,11 @@ namespace Waybill.Server.Data.Migrations.Sqlite
             migrationBuilder.AlterColumn<string>(
                 name: "order_line_id",
                 table: "invoice_lines",
-                type: "TEXT",
+                type: "text",
                 nullable: false,
                 defaultValue: "",
                 oldClrType: typeof(string),
-                oldType: "TEXT",
+                oldType: "text",
                 oldNullable: true);
 
             migrationBuilder.CreateIndex(

@@ -12,8 +12,8 @@ using Waybill.Server.Data;
 namespace Waybill.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresWaybillDb))]
-    [Migration("20261201063553_Exchanges")]
-    partial class Exchanges
+    [Migration("20261201064859_Returns")]
+    partial class Returns
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

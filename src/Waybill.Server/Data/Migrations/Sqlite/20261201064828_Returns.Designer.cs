@@ -10,7 +10,7 @@ using Waybill.Server.Data;
 namespace Waybill.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteWaybillDb))]
-    [Migration("20261201062332_Returns")]
+    [Migration("20261201064828_Returns")]
     partial class Returns
     {
         /// <inheritdoc />
@@ -872,6 +872,10 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("ordered_at");
 
+                    b.Property<string>("OriginalOrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("original_order_id");
+
                     b.Property<string>("ReservationId")
                         .HasColumnType("TEXT")
                         .HasColumnName("reservation_id");
@@ -924,6 +928,9 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                     b.HasIndex("OrderNumber")
                         .IsUnique()
                         .HasDatabaseName("ix_orders_order_number");
+
+                    b.HasIndex("OriginalOrderId")
+                        .HasDatabaseName("ix_orders_original_order_id");
 
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_orders_status");
@@ -2758,6 +2765,11 @@ namespace Waybill.Server.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_orders_customers_customer_id");
+
+                    b.HasOne("Waybill.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OriginalOrderId")
+                        .HasConstraintName("fk_orders_orders_original_order_id");
                 });
 
             modelBuilder.Entity("Waybill.Domain.Orders.OrderLine", b =>
