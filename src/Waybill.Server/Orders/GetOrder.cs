@@ -15,7 +15,7 @@ public static class GetOrder
 
     public static async Task<Ok<OrderResponse>> Handle(string id, WaybillDb db, HttpContext http, CancellationToken cancellationToken)
     {
-        var (order, customer) = await OrderStore.LoadAsync(db, id, cancellationToken);
+        var (order, customer) = await OrderStore.ReadAsync(db, id, cancellationToken);
         if (!http.User.CanSee(order)) throw new ProblemException(Problems.NotFound("order", id));
         http.Response.Headers.ETag = $"\"{order.Version}\"";
         return TypedResults.Ok(await OrderStore.ResponseAsync(db, order, customer, cancellationToken));

@@ -27,6 +27,19 @@ public static class OrderStore
         return (order, customer);
     }
 
+    /// <summary>
+    /// An order to read, not to change (a GET, a change's preview): loaded without change tracking — for a large order most
+    /// of what loading it costs is the tracker's snapshot of every line (decision 0038).
+    /// </summary>
+    public static async Task<(Order Order, Customer Customer)> ReadAsync(WaybillDb db, string id, CancellationToken cancellationToken)
+    {
+        var order = await db.Orders.AsNoTracking().Whole().FirstOrDefaultAsync(o => o.Id == id, cancellationToken)
+                    ?? throw new ProblemException(Problems.NotFound("order", id));
+        order.RestoreRequestOrder();
+        var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == order.CustomerId, cancellationToken);
+        return (order, customer);
+    }
+
     public static async Task<OrderResponse?> FindResponseAsync(WaybillDb db, string channel, string externalReference, CancellationToken cancellationToken)
     {
         var id = await db.Orders.AsNoTracking().Where(o => o.Channel == channel && o.ExternalReference == externalReference)

@@ -31,7 +31,7 @@ public sealed class ChangeSubmit(WaybillDb db, RequestCommit commit, EventOutbox
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(preview);
-        var (order, _) = await OrderStore.LoadAsync(db, orderId, cancellationToken);
+        var (order, _) = await OrderStore.ReadAsync(db, orderId, cancellationToken);
         OrderStore.CheckIfMatch(http.Request, order);
         var context = await ContextAsync(order, http, cancellationToken);
         var change = preview(context);
