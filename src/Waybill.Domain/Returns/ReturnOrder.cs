@@ -111,8 +111,8 @@ public sealed class ReturnOrder
 
     /// <summary>
     /// Receives one delivery. Received units come back through the order as a return change order of announced units, with
-    /// its credit memo (what was billed, less the fees); rejected units are withdrawn from the order. The fees go with the
-    /// first receipt whose credit covers them. Resellable received units are to be restocked where the line says; damaged
+    /// its credit memo (what was billed, less the fees; an invoice instead when the fees exceed it); rejected units are
+    /// withdrawn from the order. The fees go with the first receipt that brings units back. Resellable received units are to be restocked where the line says; damaged
     /// ones are not. The status becomes <c>received</c> once no unit is left expected.
     /// </summary>
     /// <param name="billedCharges">The order's delivery-charge lines already invoiced (the memo credits only billed charges).</param>

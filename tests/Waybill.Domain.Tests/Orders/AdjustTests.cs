@@ -83,8 +83,8 @@ public class AdjustTests
     }
 
     /// <summary>
-    /// Random orders through a random mix of shipments (each invoiced), cancels, returns and appeasements (line and
-    /// delivery), then everything left shipped and invoiced: every line's invoices less its credits equal its figures,
+    /// Random orders through a random mix of shipments (each invoiced), cancels, returns (some with fees) and appeasements
+    /// (line and delivery), then everything left shipped and invoiced: every line's invoices less its credits equal its figures,
     /// nothing goes below zero, and the order is the original plus its change orders.
     /// </summary>
     [Property(MaxTest = 300)]
@@ -132,8 +132,10 @@ public class AdjustTests
                         ShipAndInvoice([(line.Id, random.Next(1, q + 1))]);
                         break;
                     case 2 when line.QuantityAvailableToReturn > 0:
+                        // Sometimes with a restocking fee (beyond the credit it is invoiced: the same lines, the other way).
+                        var fee = order.Currency.FromMinor(random.Next(0, 3) == 0 ? random.Next(1, 5000) : 0);
                         Credit(order.Return(NewId(), [new ReturnRequestLine(line.Id, random.Next(1, line.QuantityAvailableToReturn + 1))],
-                            random.Next(2) == 0, [], null, OrderDrafts.Now));
+                            random.Next(2) == 0, fee > 0 ? [new ReturnFee("restocking", fee)] : [], null, OrderDrafts.Now));
                         break;
                     case 3 when line.AdjustedAmount > 0:
                         Credit(order.Adjust(NewId(), [new AdjustRequestLine(line.Id, null, random.Next(1, 101))], null, OrderDrafts.Now, invoiced));
