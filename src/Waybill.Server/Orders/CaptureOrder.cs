@@ -181,6 +181,8 @@ public static partial class CaptureOrder
             if (payment is null) { errors.Add(path, "A payment cannot be null."); continue; }
             var method = Text(payment.Method, $"{path}.method", 40, errors);
             var gateway = Text(payment.Gateway, $"{path}.gateway", 40, errors);
+            if (gateway == Exchange.Gateway)
+                errors.Add($"{path}.gateway", "The 'exchange' gateway is Waybill's own, for exchange orders' credit; name the gateway that authorized the payment.");
             Optional(payment.GatewayReference, $"{path}.gatewayReference", 200, errors);
             var authorized = Amount(payment.AuthorizedAmount, $"{path}.authorizedAmount", errors);
             payments.Add(new PaymentDraft(method, gateway, payment.GatewayReference, authorized, payment.CapturedAmount ?? 0m,

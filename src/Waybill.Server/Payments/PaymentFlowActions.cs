@@ -12,20 +12,39 @@ using Waybill.Server.Platform;
 namespace Waybill.Server.Payments;
 
 /// <summary>
-/// <c>create_invoice</c> <c>{ shipmentId }</c> (default flow 4): invoices the shipment's units in the run's unit of
-/// work; output the invoice. A shipment invoiced already gives back its invoice.
+/// <c>create_invoice</c> <c>{ shipmentId }</c> (default flow 4): invoices the shipment's units; output the invoice. A
+/// shipment invoiced already gives back its invoice.
 /// </summary>
-public sealed class CreateInvoiceFlowAction(ShipmentInvoicing invoicing) : IFlowAction
+/// <remarks>
+/// The invoice is priced from the order and the units invoiced before it, read after the order row is locked like every
+/// money change of the order, in a transaction of its own (as <c>close_order</c> does): an appeasement, a return or a
+/// cancel committed meanwhile is either seen (the invoice bills the lowered units) or waits for the invoice (and then
+/// credits what it billed) — never decided on a stale order. Run twice (a crash between the two commits), the second finds
+/// the invoice.
+/// </remarks>
+public sealed class CreateInvoiceFlowAction : IFlowAction
 {
     public string Name => "create_invoice";
 
     public async Task<JsonNode?> RunAsync(FlowActionContext context, JsonObject input, CancellationToken cancellationToken)
     {
         var shipmentId = FlowInput.RequiredText(input, "shipmentId");
+        await using var scope = context.Services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<WaybillDb>();
         try
         {
-            var invoice = await invoicing.InvoiceAsync(shipmentId, context.Actor, cancellationToken);
-            return JsonSerializer.SerializeToNode(InvoiceResponse.From(invoice), WaybillJson.Options);
+            var invoice = await services.GetRequiredService<RequestCommit>().InTransactionAsync(async () =>
+            {
+                var orderId = await db.Shipments.Where(s => s.Id == shipmentId).Select(s => s.OrderId).FirstOrDefaultAsync(cancellationToken)
+                    ?? throw new ProblemException(Problems.NotFound("shipment", shipmentId));
+                await Funds.PaymentSettlement.LockOrderAsync(db, orderId, cancellationToken);
+                var made = await services.GetRequiredService<ShipmentInvoicing>().InvoiceAsync(shipmentId, context.Actor, cancellationToken);
+                // Not RequestCommit.SaveAsync: a retry runs inside a request whose idempotency record is not ours to write.
+                await db.SaveChangesAsync(cancellationToken);
+                return InvoiceResponse.From(made);
+            }, cancellationToken);
+            return JsonSerializer.SerializeToNode(invoice, WaybillJson.Options);
         }
         catch (ProblemException e) when (e.Problem.Status == 404)
         {

@@ -52,9 +52,11 @@ public static class ReceiveReturnOrder
             if (receiving.Change is not null) db.ChangeOrders.Add(receiving.Change);
             var actor = http.User.Actor();
             foreach (var r in receiving.Restock) await restock.AddAsync(r.LocationCode, r.Sku, r.Quantity, orderId, actor, cancellationToken);
+            var billing = new ChangeBilling(receiving.Memo, receiving.Invoice);
+            billing.Add(db);
             if (order.Events.Count > 0)
                 OrderStore.RecordEvents(order, await OrderStore.ResponseAsync(db, order, customer, cancellationToken), outbox, audit, actor);
-            new ChangeBilling(receiving.Memo, receiving.Invoice).Record(db, outbox, audit, actor);
+            billing.RecordEvents(outbox, audit, actor);
             ReturnOrderRecords.Record(returnOrder, "receive", previous, outbox, audit, actor,
                 new { receiptId = receiving.Receipt.Id, receiving.Receipt.ChangeOrderId, receiving.Receipt.CreditMemoId, restocked = receiving.Restock });
             var body = ReturnOrderResponse.From(returnOrder);

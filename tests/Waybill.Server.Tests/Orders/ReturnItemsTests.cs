@@ -80,7 +80,10 @@ public abstract class ReturnItemsTests(WaybillServer server)
         // The feed holds back events while an older transaction runs (PostgreSQL): wait for the refund's.
         var refundedEvents = await _admin.AllEvents($"&subject={orderId}&types=payment.refunded", atLeast: 1);
         Assert.Single(refundedEvents, e => e["data"]!["creditMemoId"].Str() == memo["id"].Str());
-        Assert.Contains(await _admin.AllEvents($"&types=inventory.availability_changed", atLeast: 1), e => e["data"]?["sku"]?.GetValue<string>() == sku);
+        // The announcer reports stock changes on its own beat: wait for this SKU's.
+        var announced = await PaymentScenario.Eventually(() => _admin.AllEvents("&types=inventory.availability_changed"),
+            list => list.Any(e => e["data"]?["sku"]?.GetValue<string>() == sku));
+        Assert.Contains(announced, e => e["data"]?["sku"]?.GetValue<string>() == sku);
     }
 
     [Fact]

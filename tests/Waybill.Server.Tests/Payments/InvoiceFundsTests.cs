@@ -405,6 +405,10 @@ public abstract class InvoiceFundsTests(WaybillServer server)
         var unknownGateway = PaymentScenario.Payment("x_1", 5m);
         unknownGateway["gateway"] = "acme";
         await (await _admin.PostJson($"/api/v1/orders/{orderId}/payments", unknownGateway)).ExpectFieldError("gateway");
+        // Exchange credit is Waybill's own: no one can claim it as a payment.
+        var exchangeCredit = PaymentScenario.Payment("x_2", 5m, captured: 5m);
+        exchangeCredit["gateway"] = "exchange";
+        await (await _admin.PostJson($"/api/v1/orders/{orderId}/payments", exchangeCredit)).ExpectFieldError("gateway");
         await (await _admin.PostJson($"/api/v1/orders/{orderId}/payments", PaymentScenario.Payment("auth_ok_x", 5.001m))).ExpectFieldError("authorizedAmount");
         await (await _admin.PostJson($"/api/v1/orders/{orderId}/payments", PaymentScenario.Payment("auth_ok_x", 5m, captured: 6m))).ExpectFieldError("capturedAmount");
         var noReference = PaymentScenario.Payment("", 5m);

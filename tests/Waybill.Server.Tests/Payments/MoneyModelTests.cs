@@ -162,7 +162,10 @@ public abstract class MoneyModelTests(WaybillServer server)
         {
             var runs = await scenario.Admin.GetStringAsync($"/api/v1/flow-runs?orderId={orderId}");
             var invoices = string.Join("\n", (await scenario.InvoicesOf(orderId)).Select(i => i.ToJsonString()));
-            Assert.Fail($"order {orderId}: the flows did not settle the step ({shipped} shipped).\ninvoices:\n{invoices}\npayments: {await scenario.PaymentsOf(orderId)}\nruns: {runs}");
+            var memos = string.Join("\n", (await scenario.Admin.ReadAll($"/api/v1/credit-memos?orderId={orderId}")).Select(m => m.ToJsonString()));
+            var exceptions = string.Join("\n", (await scenario.Admin.ReadAll($"/api/v1/process-exceptions?orderId={orderId}")).Select(e => e.ToJsonString()));
+            Assert.Fail($"order {orderId}: the flows did not settle the step ({shipped} shipped).\ninvoices:\n{invoices}\ncredit memos:\n{memos}\n" +
+                        $"process exceptions:\n{exceptions}\npayments: {await scenario.PaymentsOf(orderId)}\nruns: {runs}");
         }
     }
 

@@ -19,19 +19,18 @@ public sealed record ChangeBilling(CreditMemo? CreditMemo, Invoice? Invoice)
         return new ChangeBilling(memo, memo is null ? Invoice.ForChange(ids.NewId(), order, change, billedCharges, now) : null);
     }
 
-    /// <summary>Saves the documents in the change's unit of work, with their events (<c>credit_memo.created</c>, <c>invoice.created</c>).</summary>
-    public void Record(WaybillDb db, EventOutbox outbox, AuditTrail audit, string actor)
+    /// <summary>Adds the documents to the change's unit of work — before the order's response is built, so it lists them.</summary>
+    public void Add(WaybillDb db)
     {
         ArgumentNullException.ThrowIfNull(db);
-        if (CreditMemo is { } memo)
-        {
-            db.CreditMemos.Add(memo);
-            CreditMemoRecords.RecordEvents(memo, outbox, audit, actor, null);
-        }
-        if (Invoice is { } invoice)
-        {
-            db.Invoices.Add(invoice);
-            InvoiceRecords.RecordEvents(invoice, outbox, audit, actor, null);
-        }
+        if (CreditMemo is { } memo) db.CreditMemos.Add(memo);
+        if (Invoice is { } invoice) db.Invoices.Add(invoice);
+    }
+
+    /// <summary>Their events (<c>credit_memo.created</c>, <c>invoice.created</c>) and history, after the order's own.</summary>
+    public void RecordEvents(EventOutbox outbox, AuditTrail audit, string actor)
+    {
+        if (CreditMemo is { } memo) CreditMemoRecords.RecordEvents(memo, outbox, audit, actor, null);
+        if (Invoice is { } invoice) InvoiceRecords.RecordEvents(invoice, outbox, audit, actor, null);
     }
 }

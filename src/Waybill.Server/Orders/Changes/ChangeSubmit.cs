@@ -65,8 +65,9 @@ public sealed class ChangeSubmit(WaybillDb db, RequestCommit commit, EventOutbox
                     lines = change.Lines.Select(l => new { l.OrderLineId, l.Type, l.QuantityDelta, l.AdjustmentDelta, l.Reason, l.Units }),
                     details,
                 });
+            billing?.Add(db);
             OrderStore.RecordEvents(order, await OrderStore.ResponseAsync(db, order, customer, cancellationToken), outbox, audit, context.Actor);
-            billing?.Record(db, outbox, audit, context.Actor);
+            billing?.RecordEvents(outbox, audit, context.Actor);
             await commit.SaveAsync(201, body, PathOf(orderId), cancellationToken);
             http.Response.Headers.ETag = $"\"{order.Version}\"";
             return body;

@@ -38,12 +38,12 @@ public static class CreditMemoRecords
         await db.CreditMemos.Where(m => m.OrderId == orderId).SumAsync(m => (decimal?)m.TotalAmount, cancellationToken) ?? 0m;
 
     /// <summary>
-    /// The order's credit memos as responses, oldest first. An order nothing of which came back has none, and is answered
-    /// without a query (memos come from returns).
+    /// The order's credit memos as responses, oldest first. An order with no change that can credit (a return, an
+    /// appeasement, a fee) has none, and is answered without a query.
     /// </summary>
     public static async Task<IReadOnlyList<object>> ResponsesOfOrderAsync(WaybillDb db, Order order, CancellationToken cancellationToken)
     {
-        if (!order.Lines.Any(l => l.QuantityReturned > 0)) return [];
+        if (order.FeeAmount == 0 && !order.Lines.Any(l => l.QuantityReturned > 0 || l.ChangedAdjustmentAmount != 0)) return [];
         var memos = await db.CreditMemos.AsNoTracking().Include(m => m.Lines).Where(m => m.OrderId == order.Id).OrderBy(m => m.CreatedAt).ThenBy(m => m.Id)
             .ToListAsync(cancellationToken);
         // The memo being saved in this unit of work is not in the database yet.

@@ -58,8 +58,14 @@ public sealed class CreditMemoRefunds(IServiceScopeFactory scopes, PaymentRounds
             open.AddRange(askedAgain.Select(c => new OpenCall(c.Type, c.PaymentId, null, creditMemoId, c.Call.Amount)));
             var pending = open.Where(o => o.CreditMemoId == creditMemoId).Sum(o => o.Amount);
             var needed = memo.Balance - pending;
+            // Another refund given up for want of an outcome (excess funds, another memo) may have sent its money back too.
+            var othersGivenUp = await db.PaymentInteractions.AsNoTracking()
+                .Where(i => i.OrderId == orderId && i.Type == PaymentInteractionType.Refund && i.CreditMemoId != creditMemoId
+                            && i.Result == PaymentInteractionResult.Error && i.Code == PaymentInteraction.NoOutcomeCode)
+                .Select(i => new { i.PaymentId, i.Amount }).ToListAsync(cancellationToken);
             var available = order.Payments.Where(p => !excluded.Contains(p.Id))
-                .Select(p => new PaymentAvailability(p.Id, p.AvailableToRefund - open.Where(o => o.PaymentId == p.Id).Sum(o => o.Amount)))
+                .Select(p => new PaymentAvailability(p.Id, p.AvailableToRefund - open.Where(o => o.PaymentId == p.Id).Sum(o => o.Amount)
+                                                           - othersGivenUp.Where(g => g.PaymentId == p.Id).Sum(g => g.Amount)))
                 .Where(a => a.Available > 0).ToList();
             var refunds = needed > 0 ? requests.Request(order, FundsPlan.Cover(needed, available), PaymentInteractionType.Refund, null, creditMemoId, now) : [];
             IReadOnlyList<PaymentCallRequest> calls = [.. askedAgain, .. refunds];

@@ -55,8 +55,14 @@ public sealed class ExcessFundsRefunds(IServiceScopeFactory scopes, PaymentRound
             // Excess: captured money beyond what is still to be paid — the grand total less what invoices were paid net of credit memos.
             var invoicesPaid = await Invoices.InvoiceRecords.PaidLessCreditedAsync(db, orderId, cancellationToken);
             var excess = order.ExcessFunds(invoicesPaid) - pending;
+            // A credit memo's refund given up for want of an outcome may have sent its money back too: not there to refund.
+            var othersGivenUp = await db.PaymentInteractions.AsNoTracking()
+                .Where(i => i.OrderId == orderId && i.Type == PaymentInteractionType.Refund && i.CreditMemoId != null
+                            && i.Result == PaymentInteractionResult.Error && i.Code == PaymentInteraction.NoOutcomeCode)
+                .Select(i => new { i.PaymentId, i.Amount }).ToListAsync(cancellationToken);
             var available = order.Payments.Where(p => !excluded.Contains(p.Id))
-                .Select(p => new PaymentAvailability(p.Id, p.AvailableToRefund - open.Where(o => o.PaymentId == p.Id).Sum(o => o.Amount)))
+                .Select(p => new PaymentAvailability(p.Id, p.AvailableToRefund - open.Where(o => o.PaymentId == p.Id).Sum(o => o.Amount)
+                                                           - othersGivenUp.Where(g => g.PaymentId == p.Id).Sum(g => g.Amount)))
                 .Where(a => a.Available > 0).ToList();
             var refunds = excess > 0 ? requests.Request(order, FundsPlan.Cover(excess, available), PaymentInteractionType.Refund, null, null, now) : [];
             var planned = refunds.Sum(c => c.Call.Amount);
@@ -80,7 +86,8 @@ public sealed class ExcessFundsRefunds(IServiceScopeFactory scopes, PaymentRound
 
     /// <summary>
     /// Authorization the order no longer needs — what its payments can still capture beyond what is left to be paid (the
-    /// grand total less invoices paid net of credit memos, less the unapplied balance that stays and captures under way) —
+    /// grand total less invoices paid net of credit memos, less the unapplied balance that stays; a capture under way is not
+    /// counted as paid, since it may still decline) —
     /// to be voided: every hold but what ensure-funds would capture for what is left (exact match first, else the largest;
     /// cards that declined a capture kept last), so a cancel before capture lets go of the customer's money and the holds
     /// kept are the ones that will be used. Expired authorizations hold nothing and are left alone; a card that declined a
@@ -96,7 +103,8 @@ public sealed class ExcessFundsRefunds(IServiceScopeFactory scopes, PaymentRound
             .Select(i => new { i.PaymentId, i.Type }).ToListAsync(cancellationToken);
         var underWay = (await requests.OpenAsync(order.Id, cancellationToken)).Where(c => c.Type is PaymentInteractionType.Capture or PaymentInteractionType.Void).ToList();
         var stillToPay = Math.Max(0m, order.Totals.GrandTotalAmount - invoicesPaid);
-        var covered = order.UnappliedPaymentAmount - refunding + underWay.Where(c => c.Type == PaymentInteractionType.Capture).Sum(c => c.Amount);
+        // A capture under way may still decline: the holds that could pay in its stead are kept until it settles.
+        var covered = order.UnappliedPaymentAmount - refunding;
         var needed = Math.Max(0m, stillToPay - covered);
         var holds = order.Payments.Where(p => !excluded.Contains(p.Id) && !p.IsExpiredAt(now)
                                               && !declined.Any(d => d.PaymentId == p.Id && d.Type == PaymentInteractionType.Void))

@@ -71,8 +71,12 @@ public sealed class PaymentSettlement(
                     memos[memoId].Memo.ApplyRefund(credited, now);
                 if (interaction is { Type: PaymentInteractionType.Capture, Result: PaymentInteractionResult.Declined, InvoiceId: { } declinedFor })
                     declined.Add(declinedFor);
-                excessGivenUp |= interaction is { Type: PaymentInteractionType.Refund, CreditMemoId: null, IsGivenUp: true };
-                if (interaction is { Type: PaymentInteractionType.Refund, CreditMemoId: { } givenUpFor, IsGivenUp: true }) memosGivenUp.Add(givenUpFor);
+                // A refund that failed late (a declining notification, no outcome by the deadline) is not dropped: a person
+                // is asked to retry it (the retry runs ensure-refunds again, which tries the other payments too).
+                var refundFailed = interaction is { Type: PaymentInteractionType.Refund }
+                                   && (interaction.IsGivenUp || interaction.Result == PaymentInteractionResult.Declined);
+                excessGivenUp |= refundFailed && interaction.CreditMemoId is null;
+                if (refundFailed && interaction.CreditMemoId is { } failedFor) memosGivenUp.Add(failedFor);
             }
             if (conclude)
             {
@@ -86,7 +90,7 @@ public sealed class PaymentSettlement(
                 foreach (var memoId in memosGivenUp)
                 {
                     await exceptions.RaiseUnlessOpenAsync(new NewProcessException(order.Id, ProcessExceptionCategory.Refund, ProcessExceptionSeverity.High,
-                        $"Credit memo {memoId} of order {order.OrderNumber}: the gateway gave no outcome for a refund in time. Retry this exception to ask it again.",
+                        $"Credit memo {memoId} of order {order.OrderNumber}: a refund was declined or got no outcome in time. Retry this exception to refund it again.",
                         RetryReference: CreditMemos.CreditMemoRefundRetry.Reference(memoId)), actor, cancellationToken);
                 }
             }
@@ -149,7 +153,7 @@ public sealed class PaymentSettlement(
     /// </summary>
     private Task RaiseExcessRefundUnknownAsync(Order order, string actor, CancellationToken cancellationToken) =>
         exceptions.RaiseUnlessOpenAsync(new NewProcessException(order.Id, ProcessExceptionCategory.Refund, ProcessExceptionSeverity.High,
-            $"Order {order.OrderNumber}: the gateway gave no outcome for a refund of excess funds in time. Retry this exception to ask it again.",
+            $"Order {order.OrderNumber}: a refund of excess funds was declined or got no outcome in time. Retry this exception to refund it again.",
             RetryReference: ExcessFundsRefunds.RetryReference(order.Id)), actor, cancellationToken);
 
     /// <summary>Money changes of one order happen one at a time (PostgreSQL; SQLite has one writer anyway).</summary>

@@ -35,6 +35,8 @@ public static class InvoiceRecords
     {
         if (!order.Lines.Any(l => l.QuantityFulfilled > 0)) return [];
         var invoices = await db.Invoices.AsNoTracking().Include(i => i.Lines).Where(i => i.OrderId == order.Id).OrderBy(i => i.Id).ToListAsync(cancellationToken);
+        // An invoice made in this unit of work (a change's fees) is not in the database yet.
+        invoices.AddRange(db.Invoices.Local.Where(i => i.OrderId == order.Id && invoices.All(s => s.Id != i.Id)));
         return [.. invoices.Select(i =>
         {
             i.RestoreOrder();

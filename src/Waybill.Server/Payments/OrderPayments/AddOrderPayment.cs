@@ -32,7 +32,9 @@ public static class AddOrderPayment
         var errors = new FieldErrors();
         var method = Required(request.Method, "method", 40, errors);
         var gateway = Required(request.Gateway, "gateway", 40, errors);
-        if (gateway is not null && !gateways.Any(g => g.Name == gateway))
+        if (gateway == Domain.Orders.Exchange.Gateway)
+            errors.Add("gateway", "The 'exchange' gateway is Waybill's own, for exchange orders' credit; name the gateway that authorized the payment.");
+        else if (gateway is not null && !gateways.Any(g => g.Name == gateway))
             errors.Add("gateway", $"Waybill has no payment gateway named '{gateway}': {string.Join(", ", gateways.Select(g => g.Name).Order(StringComparer.Ordinal))}.");
         var reference = Required(request.GatewayReference, "gatewayReference", 200, errors);
         if (request.AuthorizedAmount is null) errors.Add("authorizedAmount", "authorizedAmount is required.");
