@@ -275,6 +275,7 @@ public sealed partial class Order
         if (appliedToInvoice < 0 || appliedToInvoice > amount) throw new ArgumentOutOfRangeException(nameof(appliedToInvoice));
         Payment(paymentId).RecordCapture(amount);
         UnappliedPaymentAmount += amount - appliedToInvoice;
+        BillingChanged();
     }
 
     /// <summary>Takes <paramref name="amount"/> of the unapplied balance for an invoice.</summary>
@@ -283,6 +284,7 @@ public sealed partial class Order
         if (amount <= 0 || amount > UnappliedPaymentAmount)
             throw new ArgumentOutOfRangeException(nameof(amount), $"{amount} cannot be taken from an unapplied balance of {UnappliedPaymentAmount}.");
         UnappliedPaymentAmount -= amount;
+        BillingChanged();
     }
 
     /// <summary>
@@ -295,10 +297,21 @@ public sealed partial class Order
             throw new DomainException("amount_exceeds_available", $"The order has {UnappliedPaymentAmount} of excess funds; {amount} cannot be refunded from them.");
         Payment(paymentId).RecordRefund(amount);
         if (!forCreditMemo) UnappliedPaymentAmount -= amount;
+        BillingChanged();
     }
 
     /// <summary>The gateway voided what is left of an authorization (nothing more will be captured from it).</summary>
-    public void RecordReversal(string paymentId, decimal amount) => Payment(paymentId).RecordReversal(amount);
+    public void RecordReversal(string paymentId, decimal amount)
+    {
+        Payment(paymentId).RecordReversal(amount);
+        BillingChanged();
+    }
+
+    /// <summary>
+    /// Something was invoiced, paid, refunded or released: what a change would credit or refund now differs, so the order
+    /// is a new version — a preview answered for the old one is not submitted against the new one (<c>If-Match</c>).
+    /// </summary>
+    public void BillingChanged() => Version++;
 
     /// <summary>
     /// Closes a fulfilled order once its money is settled: captured − refunded = grand total (paid, excess refunded; or

@@ -28,9 +28,14 @@ public abstract class AdjustItemsTests(WaybillServer server)
     {
         var scenario = await PaymentScenario.CreateAsync(_admin);
         var (orderId, fo) = await scenario.PlaceAsync(3, PaymentScenario.Payment(Reference(), 30.00m));
+        var placed = await _admin.GetOrder(orderId);
         var first = await scenario.ShipAsync(fo, 2);
         Assert.Equal("paid", (await scenario.SettledInvoiceOf(orderId, first["id"].Str()))["status"].Str());
         var lineId = (await _admin.GetOrder(orderId)).LineOf("l1")["id"].Str();
+        // Shipping, invoicing and paying moved the order's version: what was previewed before them is not what a submit
+        // would do now.
+        await (await _admin.PostJson($"/api/v1/orders/{orderId}/adjustments", Body(lineId, amount: -6.00m), ifMatch: $"\"{placed["version"]!.GetValue<int>()}\""))
+            .ExpectProblem(HttpStatusCode.Conflict, "version_conflict");
 
         var preview = await (await _admin.PostJson($"/api/v1/orders/{orderId}/adjustments/preview", Body(lineId, amount: -6.00m))).Expect(HttpStatusCode.OK);
         var submitted = await (await _admin.PostJson($"/api/v1/orders/{orderId}/adjustments", Body(lineId, amount: -6.00m))).Expect(HttpStatusCode.Created);

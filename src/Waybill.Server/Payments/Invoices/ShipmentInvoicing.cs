@@ -29,6 +29,7 @@ public sealed class ShipmentInvoicing(WaybillDb db, IIdGenerator ids, IClock clo
         var invoiced = await InvoiceRecords.InvoicedUnitsAsync(db, order.Id, cancellationToken);
         var invoice = Invoice.ForShipment(ids.NewId(), order, shipment.Id, shipment.Lines.Select(l => (l.OrderLineId, l.Quantity)), invoiced, clock.UtcNow);
         db.Invoices.Add(invoice);
+        order.BillingChanged();
         InvoiceRecords.RecordEvents(invoice, outbox, audit, actor, null);
         return invoice;
     }
