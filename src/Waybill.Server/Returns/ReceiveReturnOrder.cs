@@ -85,24 +85,16 @@ public static class ReceiveReturnOrder
     private static List<ReceiptLineRequest> Parse(Request request)
     {
         var errors = new FieldErrors();
-        var parsed = new List<ReceiptLineRequest>();
-        if (request.Lines is null || request.Lines.Count == 0) errors.Add("lines", "Name at least one return line received or rejected.");
-        else if (request.Lines.Count > ChangeInputs.MaxLines) errors.Add("lines", $"At most {ChangeInputs.MaxLines} lines a request.");
-        else
-        {
-            for (var i = 0; i < request.Lines.Count; i++)
+        var parsed = ChangeInputs.EachLine(request.Lines, "lines", "Name at least one return line received or rejected.", ChangeInputs.MaxLines,
+            $"At most {ChangeInputs.MaxLines} lines a request.", errors, (line, path) =>
             {
-                var line = request.Lines[i];
-                var path = $"lines[{i}]";
-                if (line is null) { errors.Add(path, "A line cannot be null."); continue; }
                 if (string.IsNullOrWhiteSpace(line.ReturnLineId)) errors.Add($"{path}.returnLineId", "returnLineId names a line of the return order.");
                 ReturnCondition condition = default;
                 if (line.Condition is null || !Conditions.TryGetValue(line.Condition, out condition))
                     errors.Add($"{path}.condition", $"condition is one of: {string.Join(", ", Conditions.Keys)}.");
                 var location = string.IsNullOrWhiteSpace(line.LocationCode) ? null : line.LocationCode.Trim();
-                parsed.Add(new ReceiptLineRequest(line.ReturnLineId?.Trim() ?? "", line.QuantityReceived ?? 0, line.QuantityRejected ?? 0, condition, location));
-            }
-        }
+                return new ReceiptLineRequest(line.ReturnLineId?.Trim() ?? "", line.QuantityReceived ?? 0, line.QuantityRejected ?? 0, condition, location);
+            });
         errors.ThrowIfAny();
         return parsed;
     }

@@ -44,21 +44,13 @@ public static class AdjustItems
     private static List<AdjustRequestLine> Parse(Request request)
     {
         var errors = new FieldErrors();
-        var lines = new List<AdjustRequestLine>();
-        if (request.Lines is null || request.Lines.Count == 0) errors.Add("lines", "Name at least one line to adjust.");
-        else if (request.Lines.Count > ChangeInputs.MaxLines) errors.Add("lines", $"At most {ChangeInputs.MaxLines} lines a request.");
-        else
-        {
-            for (var i = 0; i < request.Lines.Count; i++)
+        var lines = ChangeInputs.EachLine(request.Lines, "lines", "Name at least one line to adjust.", ChangeInputs.MaxLines,
+            $"At most {ChangeInputs.MaxLines} lines a request.", errors, (line, path) =>
             {
-                var line = request.Lines[i];
-                var path = $"lines[{i}]";
-                if (line is null) { errors.Add(path, "A line cannot be null."); continue; }
                 if (string.IsNullOrWhiteSpace(line.LineId)) errors.Add($"{path}.lineId", "lineId is required.");
                 ChangeInputs.CheckCode(line.Reason, $"{path}.reason", errors);
-                lines.Add(new AdjustRequestLine(line.LineId?.Trim() ?? "", line.Amount, line.Percent, line.Reason));
-            }
-        }
+                return new AdjustRequestLine(line.LineId?.Trim() ?? "", line.Amount, line.Percent, line.Reason);
+            });
         errors.ThrowIfAny();
         return lines;
     }

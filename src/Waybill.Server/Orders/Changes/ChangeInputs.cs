@@ -14,25 +14,39 @@ public static partial class ChangeInputs
 {
     public const int MaxLines = 2000;
 
-    /// <summary>The lines' shape: present, at most <see cref="MaxLines"/>, each with a line id, a quantity above zero and a short reason code.</summary>
-    public static List<ChangeLineInput> ParseLines(List<ChangeLineInput?>? lines, string what, FieldErrors errors)
+    /// <summary>
+    /// The lines' shape: present, at most <see cref="MaxLines"/>, each with a line id, a quantity above zero and a short
+    /// reason code. Field errors are named under <paramref name="field"/> (<c>lines</c>, an exchange's <c>returnLines</c>).
+    /// </summary>
+    public static List<ChangeLineInput> ParseLines(List<ChangeLineInput?>? lines, string what, FieldErrors errors, string field = "lines") =>
+        EachLine(lines, field, $"Name at least one line to {what}.", MaxLines, $"At most {MaxLines} lines a request.", errors, (line, path) =>
+        {
+            if (string.IsNullOrWhiteSpace(line.LineId)) errors.Add($"{path}.lineId", "lineId is required.");
+            if (line.Quantity is null) errors.Add($"{path}.quantity", "quantity is required.");
+            else if (line.Quantity <= 0) errors.Add($"{path}.quantity", "quantity is a whole number above zero.");
+            CheckCode(line.Reason, $"{path}.reason", errors);
+            return new ChangeLineInput(line.LineId?.Trim() ?? "", line.Quantity ?? 0, line.Reason);
+        });
+
+    /// <summary>
+    /// The shape every list of lines in a change request shares: present and not empty, at most <paramref name="max"/>, no
+    /// null line; each line parsed by <paramref name="parse"/> with its field path (<c>lines[2]</c>).
+    /// </summary>
+    public static List<TOut> EachLine<TIn, TOut>(List<TIn?>? lines, string field, string emptyMessage, int max, string tooManyMessage, FieldErrors errors,
+        Func<TIn, string, TOut> parse) where TIn : class
     {
         ArgumentNullException.ThrowIfNull(errors);
-        var parsed = new List<ChangeLineInput>();
-        if (lines is null || lines.Count == 0) errors.Add("lines", $"Name at least one line to {what}.");
-        else if (lines.Count > MaxLines) errors.Add("lines", $"At most {MaxLines} lines a request.");
+        ArgumentNullException.ThrowIfNull(parse);
+        var parsed = new List<TOut>();
+        if (lines is null || lines.Count == 0) errors.Add(field, emptyMessage);
+        else if (lines.Count > max) errors.Add(field, tooManyMessage);
         else
         {
             for (var i = 0; i < lines.Count; i++)
             {
-                var line = lines[i];
-                var path = $"lines[{i}]";
-                if (line is null) { errors.Add(path, "A line cannot be null."); continue; }
-                if (string.IsNullOrWhiteSpace(line.LineId)) errors.Add($"{path}.lineId", "lineId is required.");
-                if (line.Quantity is null) errors.Add($"{path}.quantity", "quantity is required.");
-                else if (line.Quantity <= 0) errors.Add($"{path}.quantity", "quantity is a whole number above zero.");
-                CheckCode(line.Reason, $"{path}.reason", errors);
-                parsed.Add(new ChangeLineInput(line.LineId?.Trim() ?? "", line.Quantity ?? 0, line.Reason));
+                var path = $"{field}[{i}]";
+                if (lines[i] is { } line) parsed.Add(parse(line, path));
+                else errors.Add(path, "A line cannot be null.");
             }
         }
         return parsed;

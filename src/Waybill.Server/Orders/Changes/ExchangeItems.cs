@@ -147,24 +147,14 @@ public static class ExchangeItems
         CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
-        var shape = new FieldErrors();
-        var returnLines = ChangeInputs.ParseLines(request.ReturnLines, "return", shape);
-        foreach (var (field, messages) in shape.ToDictionary())
-            foreach (var message in messages) errors.Add("returnLines" + field["lines".Length..], message);
-        var newLines = new List<ExchangeRequestLine>();
-        if (request.NewLines is null || request.NewLines.Count == 0) errors.Add("newLines", "Name at least one line to send out.");
-        else if (request.NewLines.Count > Exchange.MaxNewLines) errors.Add("newLines", $"At most {Exchange.MaxNewLines} new lines an exchange.");
-        else
-        {
-            for (var i = 0; i < request.NewLines.Count; i++)
+        var returnLines = ChangeInputs.ParseLines(request.ReturnLines, "return", errors, field: "returnLines");
+        var newLines = ChangeInputs.EachLine(request.NewLines, "newLines", "Name at least one line to send out.", Exchange.MaxNewLines,
+            $"At most {Exchange.MaxNewLines} new lines an exchange.", errors, (line, path) =>
             {
-                var line = request.NewLines[i];
-                if (line is null) { errors.Add($"newLines[{i}]", "A line cannot be null."); continue; }
-                if (string.IsNullOrWhiteSpace(line.Sku)) errors.Add($"newLines[{i}].sku", "sku is required.");
-                if (line.Quantity is null) errors.Add($"newLines[{i}].quantity", "quantity is required.");
-                newLines.Add(new ExchangeRequestLine(line.Sku?.Trim() ?? "", line.Quantity ?? 0, line.UnitPrice));
-            }
-        }
+                if (string.IsNullOrWhiteSpace(line.Sku)) errors.Add($"{path}.sku", "sku is required.");
+                if (line.Quantity is null) errors.Add($"{path}.quantity", "quantity is required.");
+                return new ExchangeRequestLine(line.Sku?.Trim() ?? "", line.Quantity ?? 0, line.UnitPrice);
+            });
         if (request.DeliveryGroupId is { Length: 0 }) errors.Add("deliveryGroupId", "deliveryGroupId names one of the order's delivery groups.");
         errors.ThrowIfAny();
 

@@ -47,26 +47,8 @@ public sealed class CreditMemoRefunds(IServiceScopeFactory scopes, PaymentRounds
             var (order, _) = await OrderStore.LoadAsync(db, orderId, cancellationToken);
             var requests = services.GetRequiredService<PaymentRequests>();
             var now = services.GetRequiredService<IClock>().UtcNow;
-            var open = (await requests.OpenAsync(orderId, cancellationToken)).Where(c => c.Type == PaymentInteractionType.Refund).ToList();
-            // A refund given up on for want of an outcome may still have sent the money back: asked again with its own key
-            // before anything new is refunded, it counts as under way (never a second refund of the same money).
-            var givenUp = await db.PaymentInteractions
-                .Where(i => i.CreditMemoId == creditMemoId && i.Type == PaymentInteractionType.Refund
-                            && i.Result == PaymentInteractionResult.Error && i.Code == PaymentInteraction.NoOutcomeCode)
-                .ToListAsync(cancellationToken);
-            var askedAgain = requests.AskAgain(order, givenUp, now);
-            open.AddRange(askedAgain.Select(c => new OpenCall(c.Type, c.PaymentId, null, creditMemoId, c.Call.Amount)));
-            var pending = open.Where(o => o.CreditMemoId == creditMemoId).Sum(o => o.Amount);
+            var (_, askedAgain, pending, available) = await requests.StartRefundsAsync(order, creditMemoId, excluded, now, cancellationToken);
             var needed = memo.Balance - pending;
-            // Another refund given up for want of an outcome (excess funds, another memo) may have sent its money back too.
-            var othersGivenUp = await db.PaymentInteractions.AsNoTracking()
-                .Where(i => i.OrderId == orderId && i.Type == PaymentInteractionType.Refund && i.CreditMemoId != creditMemoId
-                            && i.Result == PaymentInteractionResult.Error && i.Code == PaymentInteraction.NoOutcomeCode)
-                .Select(i => new { i.PaymentId, i.Amount }).ToListAsync(cancellationToken);
-            var available = order.Payments.Where(p => !excluded.Contains(p.Id))
-                .Select(p => new PaymentAvailability(p.Id, p.AvailableToRefund - open.Where(o => o.PaymentId == p.Id).Sum(o => o.Amount)
-                                                           - othersGivenUp.Where(g => g.PaymentId == p.Id).Sum(g => g.Amount)))
-                .Where(a => a.Available > 0).ToList();
             var refunds = needed > 0 ? requests.Request(order, FundsPlan.Cover(needed, available), PaymentInteractionType.Refund, null, creditMemoId, now) : [];
             IReadOnlyList<PaymentCallRequest> calls = [.. askedAgain, .. refunds];
             var planned = refunds.Sum(c => c.Call.Amount);

@@ -42,31 +42,13 @@ public sealed class ExcessFundsRefunds(IServiceScopeFactory scopes, PaymentRound
             var currency = order.Currency;
             var now = services.GetRequiredService<IClock>().UtcNow;
             var requests = services.GetRequiredService<PaymentRequests>();
-            var open = (await requests.OpenAsync(orderId, cancellationToken)).Where(c => c.Type == PaymentInteractionType.Refund).ToList();
-            // A refund given up on for want of an outcome may still have sent the money back: asked again with its own key
-            // before anything new is refunded, it counts as under way.
-            var givenUp = await db.PaymentInteractions
-                .Where(i => i.OrderId == orderId && i.Type == PaymentInteractionType.Refund && i.CreditMemoId == null
-                            && i.Result == PaymentInteractionResult.Error && i.Code == PaymentInteraction.NoOutcomeCode)
-                .ToListAsync(cancellationToken);
-            var askedAgain = requests.AskAgain(order, givenUp, now);
-            open.AddRange(askedAgain.Select(c => new OpenCall(c.Type, c.PaymentId, null, null, c.Call.Amount)));
-            var pending = open.Where(o => o.CreditMemoId is null).Sum(o => o.Amount);
+            var (open, askedAgain, pending, available) = await requests.StartRefundsAsync(order, null, excluded, now, cancellationToken);
             // Excess: captured money beyond what is still to be paid — the grand total less what invoices were paid net of credit memos.
             var invoicesPaid = await Invoices.InvoiceRecords.PaidLessCreditedAsync(db, orderId, cancellationToken);
             var excess = order.ExcessFunds(invoicesPaid) - pending;
-            // A credit memo's refund given up for want of an outcome may have sent its money back too: not there to refund.
-            var othersGivenUp = await db.PaymentInteractions.AsNoTracking()
-                .Where(i => i.OrderId == orderId && i.Type == PaymentInteractionType.Refund && i.CreditMemoId != null
-                            && i.Result == PaymentInteractionResult.Error && i.Code == PaymentInteraction.NoOutcomeCode)
-                .Select(i => new { i.PaymentId, i.Amount }).ToListAsync(cancellationToken);
-            var available = order.Payments.Where(p => !excluded.Contains(p.Id))
-                .Select(p => new PaymentAvailability(p.Id, p.AvailableToRefund - open.Where(o => o.PaymentId == p.Id).Sum(o => o.Amount)
-                                                           - othersGivenUp.Where(g => g.PaymentId == p.Id).Sum(g => g.Amount)))
-                .Where(a => a.Available > 0).ToList();
             var refunds = excess > 0 ? requests.Request(order, FundsPlan.Cover(excess, available), PaymentInteractionType.Refund, null, null, now) : [];
             var planned = refunds.Sum(c => c.Call.Amount);
-            var voids = requests.Request(order, await UnneededAuthorizationAsync(db, requests, order, invoicesPaid, pending + planned, excluded, now, cancellationToken),
+            var voids = requests.Request(order, await UnneededAuthorizationAsync(db, open, order, invoicesPaid, pending + planned, excluded, now, cancellationToken),
                 PaymentInteractionType.Void, null, null, now);
             IReadOnlyList<PaymentCallRequest> calls = [.. askedAgain, .. refunds, .. voids];
             string? skipped = excess <= 0 ? (pending > 0 ? "Refunds of the excess are under way." : "The order has no excess funds: what it captured is still to be paid for.") : null;
@@ -93,7 +75,7 @@ public sealed class ExcessFundsRefunds(IServiceScopeFactory scopes, PaymentRound
     /// kept are the ones that will be used. Expired authorizations hold nothing and are left alone; a card that declined a
     /// void is not asked again.
     /// </summary>
-    private static async Task<IReadOnlyList<PaymentDraw>> UnneededAuthorizationAsync(WaybillDb db, PaymentRequests requests, Domain.Orders.Order order,
+    private static async Task<IReadOnlyList<PaymentDraw>> UnneededAuthorizationAsync(WaybillDb db, IReadOnlyList<OpenCall> open, Domain.Orders.Order order,
         decimal invoicesPaid, decimal refunding, HashSet<string> excluded, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // A card that declined a capture is the last one to keep; one that declined a void is not asked again.
@@ -101,7 +83,7 @@ public sealed class ExcessFundsRefunds(IServiceScopeFactory scopes, PaymentRound
             .Where(i => i.OrderId == order.Id && i.Result == PaymentInteractionResult.Declined
                         && (i.Type == PaymentInteractionType.Capture || i.Type == PaymentInteractionType.Void))
             .Select(i => new { i.PaymentId, i.Type }).ToListAsync(cancellationToken);
-        var underWay = (await requests.OpenAsync(order.Id, cancellationToken)).Where(c => c.Type is PaymentInteractionType.Capture or PaymentInteractionType.Void).ToList();
+        var underWay = open.Where(c => c.Type is PaymentInteractionType.Capture or PaymentInteractionType.Void).ToList();
         var stillToPay = Math.Max(0m, order.Totals.GrandTotalAmount - invoicesPaid);
         // A capture under way may still decline: the holds that could pay in its stead are kept until it settles.
         var covered = order.UnappliedPaymentAmount - refunding;

@@ -9,6 +9,13 @@ using Waybill.Server.Platform.Jobs;
 
 namespace Waybill.Server.Payments.Funds;
 
+/// <param name="Open">The order's calls still open (captures, refunds, voids), with the ones asked again.</param>
+/// <param name="AskedAgain">This target's given-up refunds, to be called again with their keys.</param>
+/// <param name="Pending">What this target's refunds under way will bring.</param>
+/// <param name="Available">What each payment can still take back for it.</param>
+public sealed record RefundStart(IReadOnlyList<OpenCall> Open, IReadOnlyList<PaymentCallRequest> AskedAgain, decimal Pending,
+    IReadOnlyList<PaymentAvailability> Available);
+
 /// <summary>A call still open on a payment: unanswered, or answered pending.</summary>
 public sealed record OpenCall(PaymentInteractionType Type, string? PaymentId, string? InvoiceId, string? CreditMemoId, decimal Amount);
 
@@ -41,6 +48,34 @@ public sealed class PaymentRequests(WaybillDb db, IIdGenerator ids, JobScheduler
             interactions.Add(interaction);
         }
         return Calls(order, interactions, now);
+    }
+
+    /// <summary>
+    /// Where refunds for one target — a credit memo, or the order's excess funds (<paramref name="creditMemoId"/> null) — start
+    /// from, read once for the round: the order's open calls; this target's refunds given up for want of an outcome, asked
+    /// again with their own keys (they may have sent the money back: under way again, never a second refund); what each
+    /// payment can still refund, less the refunds under way and the other targets' given-up refunds (their money may be
+    /// gone too). Refunds are never asked of an excluded payment.
+    /// </summary>
+    public async Task<RefundStart> StartRefundsAsync(Order order, string? creditMemoId, IReadOnlySet<string> excluded, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        ArgumentNullException.ThrowIfNull(excluded);
+        var open = (await OpenAsync(order.Id, cancellationToken)).ToList();
+        var givenUp = await db.PaymentInteractions
+            .Where(i => i.OrderId == order.Id && i.Type == PaymentInteractionType.Refund
+                        && i.Result == PaymentInteractionResult.Error && i.Code == PaymentInteraction.NoOutcomeCode)
+            .ToListAsync(cancellationToken);
+        var askedAgain = AskAgain(order, givenUp.Where(i => i.CreditMemoId == creditMemoId), now);
+        open.AddRange(askedAgain.Select(c => new OpenCall(c.Type, c.PaymentId, null, creditMemoId, c.Call.Amount)));
+        var refunds = open.Where(o => o.Type == PaymentInteractionType.Refund).ToList();
+        var othersGivenUp = givenUp.Where(i => i.CreditMemoId != creditMemoId).ToList();
+        var available = order.Payments.Where(p => !excluded.Contains(p.Id))
+            .Select(p => new PaymentAvailability(p.Id, p.AvailableToRefund - refunds.Where(o => o.PaymentId == p.Id).Sum(o => o.Amount)
+                                                       - othersGivenUp.Where(g => g.PaymentId == p.Id).Sum(g => g.Amount)))
+            .Where(a => a.Available > 0).ToList();
+        return new RefundStart(open, askedAgain, refunds.Where(o => o.CreditMemoId == creditMemoId).Sum(o => o.Amount), available);
     }
 
     /// <summary>
